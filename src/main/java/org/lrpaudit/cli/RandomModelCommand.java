@@ -1,0 +1,46 @@
+package org.lrpaudit.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.lrpaudit.model.RandomCheckpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "random-model", mixinStandardHelpOptions = true,
+    description = "Write a seeded, randomly initialised BERT or DistilBERT classifier in the HuggingFace layout "
+        + "(for smoke tests and benchmarks: its predictions mean nothing).")
+final class RandomModelCommand implements Callable<Integer> {
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write.")
+  Path out;
+
+  @Option(names = "--type", defaultValue = "bert", description = "bert | distilbert (default ${DEFAULT-VALUE}).")
+  String type;
+
+  @Option(names = "--layers", defaultValue = "2", description = "Encoder layers (default ${DEFAULT-VALUE}).")
+  int layers;
+
+  @Option(names = "--hidden", defaultValue = "64", description = "Hidden size (default ${DEFAULT-VALUE}).")
+  int hidden;
+
+  @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default ${DEFAULT-VALUE}).")
+  int heads;
+
+  @Option(names = "--ffn", defaultValue = "128", description = "Feed-forward size (default ${DEFAULT-VALUE}).")
+  int ffn;
+
+  @Option(names = "--zero-biases", description = "All biases and LayerNorm betas 0 (then lrp-ah-ln is exactly conservative).")
+  boolean zeroBiases;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!type.equals("bert") && !type.equals("distilbert")) {
+      throw new IllegalArgumentException("--type must be bert or distilbert, not '" + type + "'");
+    }
+    RandomCheckpoint.write(RandomCheckpoint.spec(type, layers, hidden, heads, ffn, zeroBiases, seed), out);
+    System.err.println("wrote " + out.toAbsolutePath());
+    return 0;
+  }
+}

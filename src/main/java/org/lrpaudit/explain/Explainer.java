@@ -1,0 +1,180 @@
+package org.lrpaudit.explain;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.lrpaudit.model.EncodedBatch;
+import org.lrpaudit.model.SequenceClassifier;
+import org.lrpaudit.model.TextClassifier;
+import org.lrpaudit.model.TokenizedText;
+
+/**
+ * Explains texts with Gradient x Input at h0 through the graph that a method's rules shape: R_t = sum_d h0[t,d] df_c/dh0[t,d].
+ * Safe for concurrent use: DJL's GradientCollector is JVM-global, so this uses torch's per-thread grad mode instead.
+ */
+public final class Explainer {
+  private final TextClassifier classifier;
+  private final TokenBudget budget;
+
+  public Explainer(TextClassifier classifier, TokenBudget budget) {
+    this.classifier = classifier;
+    this.budget = budget;
+  }
+
+  public Explainer(TextClassifier classifier) {
+    this(classifier, new TokenBudget(4096, 64));
+  }
+
+  public TextClassifier classifier() {
+    return classifier;
+  }
+
+  /** Explanations in input order. */
+  public List<Explanation> explain(List<TextInput> inputs, Method method, Target target) {
+    List<TokenizedText> tokenized = new ArrayList<>(inputs.size());
+    for (TextInput in : inputs) {
+      tokenized.add(classifier.tokenizer().encode(in.text() == null ? "" : in.text()));
+    }
+    return explainTokenized(inputs, tokenized, method, target);
+  }
+
+  public List<Explanation> explainTokenized(List<TextInput> inputs, List<TokenizedText> tokenized, Method method,
+      Target target) {
+    Explanation[] out = new Explanation[inputs.size()];
+    int[] lengths = tokenized.stream().mapToInt(TokenizedText::length).toArray();
+    for (List<Integer> batch : budget.batches(lengths)) {
+      List<TokenizedText> rows = batch.stream().map(tokenized::get).toList();
+      List<Integer> labels = batch.stream().map(i -> inputs.get(i).label()).toList();
+      List<Explanation> done = explainBatch(batch.stream().map(i -> inputs.get(i).text()).toList(), rows, labels,
+          method, target);
+      for (int k = 0; k < batch.size(); k++) {
+        out[batch.get(k)] = done.get(k);
+      }
+    }
+    return Arrays.asList(out);
+  }
+
+  /** Logits only (no gradient), [texts][labels], in input order. */
+  public float[][] logits(List<TokenizedText> tokenized) {
+    float[][] out = new float[tokenized.size()][];
+    int[] lengths = tokenized.stream().mapToInt(TokenizedText::length).toArray();
+    SequenceClassifier model = classifier.model();
+    for (List<Integer> batch : budget.batches(lengths)) {
+      EncodedBatch enc = encode(batch.stream().map(tokenized::get).toList());
+      boolean grad = JniUtils.isGradMode();
+      JniUtils.setGradMode(false);
+      try (NDManager m = NDManager.newBaseManager(model.device())) {
+        NDArray logits = model.logits(model.embed(m, enc), model.maskBias(m, enc), Method.GI.rules(), null);
+        float[] flat = logits.toType(DataType.FLOAT32, false).toFloatArray();
+        int c = (int) logits.getShape().get(1);
+        for (int k = 0; k < batch.size(); k++) {
+          out[batch.get(k)] = Arrays.copyOfRange(flat, k * c, (k + 1) * c);
+        }
+      } finally {
+        JniUtils.setGradMode(grad);
+      }
+    }
+    return out;
+  }
+
+  private EncodedBatch encode(List<TokenizedText> rows) {
+    return EncodedBatch.of(rows.stream().map(TokenizedText::ids).toList(),
+        rows.stream().map(TokenizedText::typeIds).toList(), classifier.tokenizer().padId());
+  }
+
+  private List<Explanation> explainBatch(List<String> texts, List<TokenizedText> rows, List<Integer> labels, Method method,
+      Target target) {
+    SequenceClassifier model = classifier.model();
+    EncodedBatch enc = encode(rows);
+    int b = enc.size();
+    int l = enc.length();
+    boolean grad = JniUtils.isGradMode();
+    try (NDManager m = NDManager.newBaseManager(model.device())) {
+      JniUtils.setGradMode(false);
+      NDArray h0 = model.embed(m, enc); // a leaf: no graph behind it
+      NDArray maskBias = model.maskBias(m, enc);
+      JniUtils.setGradMode(true);
+      h0.setRequiresGradient(true);
+      NDArray logits = model.logits(h0, maskBias, method.rules(), null);
+      double[] logitValues = logits.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+      int c = (int) logits.getShape().get(1);
+
+      int[] explained = new int[b];
+      int[] predicted = new int[b];
+      double[] select = new double[b * c];
+      for (int k = 0; k < b; k++) {
+        predicted[k] = argmax(logitValues, k * c, c);
+        explained[k] = target.resolve(predicted[k], labels.get(k), classifier.config().labels());
+        select[k * c + explained[k]] = 1;
+      }
+      // Rows are independent (attention never crosses rows), so one backward pass of sum_k f_{c_k}(row k) gives every
+      // row's own gradient.
+      NDArray seed = m.create(select, new Shape(b, c)).toType(model.dataType(), false);
+      JniUtils.backward((PtNDArray) logits, (PtNDArray) seed, false, false);
+      JniUtils.setGradMode(false);
+      double[] relevance = h0.mul(h0.getGradient()).sum(new int[] {2}).toType(DataType.FLOAT64, false).toDoubleArray();
+
+      requireZeroPadding(relevance, enc);
+      List<Explanation> out = new ArrayList<>(b);
+      for (int k = 0; k < b; k++) {
+        out.add(assemble(texts.get(k), rows.get(k), method, Arrays.copyOfRange(logitValues, k * c, (k + 1) * c),
+            predicted[k], explained[k], relevance, k * l));
+      }
+      return out;
+    } finally {
+      JniUtils.setGradMode(grad);
+    }
+  }
+
+  private Explanation assemble(String text, TokenizedText t, Method method, double[] logits, int predicted, int explained,
+      double[] relevance, int offset) {
+    String safeText = text == null ? "" : text;
+    List<TokenRelevance> tokens = new ArrayList<>(t.length());
+    double sum = 0;
+    // Only the first t.length() positions are real; padding beyond them is not reported (its relevance is exactly 0).
+    for (int i = 0; i < t.length(); i++) {
+      double r = relevance[offset + i];
+      sum += r;
+      tokens.add(new TokenRelevance(t.tokens()[i], t.ids()[i], t.starts()[i], t.ends()[i], r));
+    }
+    float[] logits32 = new float[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      logits32[i] = (float) logits[i];
+    }
+    List<String> labels = classifier.config().labels();
+    return new Explanation(safeText, method.id(), classifier.modelId(), logits32, predicted, labels.get(predicted),
+        explained, labels.get(explained), logits[explained], tokens, Words.merge(safeText, t, tokens), sum,
+        logits[explained] - sum, t.truncated());
+  }
+
+  /**
+   * Padding is masked out of every key, so its relevance must be exactly 0; anything else means a mask bug, which would
+   * also make results depend on batch composition. Checked on every batch because it costs nothing next to the model.
+   */
+  private static void requireZeroPadding(double[] relevance, EncodedBatch enc) {
+    for (int k = 0; k < enc.size(); k++) {
+      for (int i = enc.lengths()[k]; i < enc.length(); i++) {
+        if (relevance[k * enc.length() + i] != 0) {
+          throw new IllegalStateException("padding position " + i + " of batch row " + k + " got relevance "
+              + relevance[k * enc.length() + i] + "; the attention mask is broken");
+        }
+      }
+    }
+  }
+
+  private static int argmax(double[] v, int from, int n) {
+    int best = 0;
+    for (int i = 1; i < n; i++) {
+      if (v[from + i] > v[from + best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,36 @@
+package org.lrpaudit.model;
+
+import ai.djl.ndarray.NDArray;
+import java.util.function.UnaryOperator;
+
+/** The element-wise activations the supported checkpoints use, by their config.json names. */
+public final class Activations {
+  private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+  private static final double SQRT_2 = Math.sqrt(2);
+
+  private Activations() {}
+
+  public static UnaryOperator<NDArray> byName(String name) {
+    return switch (name) {
+      case "gelu" -> Activations::geluErf;
+      case "gelu_new", "gelu_pytorch_tanh" -> Activations::geluTanh;
+      case "relu" -> Activations::relu;
+      case "tanh" -> NDArray::tanh;
+      default -> throw new CheckpointException("activation '" + name + "' is not supported");
+    };
+  }
+
+  /** HuggingFace "gelu": x/2 (1 + erf(x / sqrt 2)), the exact form. */
+  public static NDArray geluErf(NDArray x) {
+    return x.div(SQRT_2).erf().addi(1).muli(x).muli(0.5);
+  }
+
+  /** HuggingFace "gelu_new" (GPT-2, BERT-tanh): x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+  public static NDArray geluTanh(NDArray x) {
+    return x.pow(3).muli(0.044715).addi(x).muli(SQRT_2_OVER_PI).tanh().addi(1).muli(x).muli(0.5);
+  }
+
+  public static NDArray relu(NDArray x) {
+    return x.maximum(0);
+  }
+}

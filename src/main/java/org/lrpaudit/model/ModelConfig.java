@@ -1,0 +1,151 @@
+package org.lrpaudit.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sizes and choices of a HuggingFace sequence classifier, read from its config.json. BERT and DistilBERT name the same
+ * things differently (hidden_size vs dim, ...); this record holds one vocabulary for both.
+ */
+public record ModelConfig(
+    String modelType,
+    int vocabSize,
+    int hiddenSize,
+    int numLayers,
+    int numHeads,
+    int intermediateSize,
+    int maxPositions,
+    int typeVocabSize,
+    double layerNormEps,
+    String hiddenAct,
+    List<String> labels) {
+
+  public static final String BERT = "bert";
+  public static final String DISTILBERT = "distilbert";
+
+  public int numLabels() {
+    return labels.size();
+  }
+
+  public int headSize() {
+    return hiddenSize / numHeads;
+  }
+
+  /** Index of a label by its id2label name, or -1. */
+  public int labelIndex(String name) {
+    return labels.indexOf(name);
+  }
+
+  public static ModelConfig read(Path configJson) {
+    if (!Files.isRegularFile(configJson)) {
+      throw new CheckpointException("config.json not found: " + configJson);
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(configJson.toFile());
+    } catch (IOException e) {
+      throw new CheckpointException(configJson + ": not valid JSON (" + e.getMessage() + ")", e);
+    }
+    return parse(root, configJson.toString());
+  }
+
+  static ModelConfig parse(JsonNode root, String source) {
+    Fields f = new Fields(root, source);
+    String type = f.text("model_type", null);
+    if (type == null) {
+      throw new CheckpointException(source + ": field 'model_type' is missing (expected \"bert\" or \"distilbert\")");
+    }
+    ModelConfig config;
+    switch (type) {
+      case BERT -> config = new ModelConfig(BERT,
+          f.integer("vocab_size"), f.integer("hidden_size"), f.integer("num_hidden_layers"),
+          f.integer("num_attention_heads"), f.integer("intermediate_size"), f.integer("max_position_embeddings"),
+          f.integerOr("type_vocab_size", 2), f.number("layer_norm_eps", 1e-12), f.text("hidden_act", "gelu"),
+          labels(root, source));
+      case DISTILBERT -> config = new ModelConfig(DISTILBERT,
+          f.integer("vocab_size"), f.integer("dim"), f.integer("n_layers"), f.integer("n_heads"),
+          f.integer("hidden_dim"), f.integer("max_position_embeddings"), 0,
+          1e-12, // DistilBERT's LayerNorms are built with eps=1e-12 and the config does not record it
+          f.text("activation", "gelu"), labels(root, source));
+      default -> throw new CheckpointException(source + ": model_type '" + type
+          + "' is not supported (supported: bert, distilbert)");
+    }
+    config.validate(source);
+    return config;
+  }
+
+  private void validate(String source) {
+    if (hiddenSize % numHeads != 0) {
+      throw new CheckpointException(source + ": hidden size " + hiddenSize + " is not divisible by the "
+          + numHeads + " attention heads");
+    }
+    if (!List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu").contains(hiddenAct)) {
+      throw new CheckpointException(source + ": activation '" + hiddenAct
+          + "' is not supported (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)");
+    }
+    if (labels.isEmpty()) {
+      throw new CheckpointException(source + ": the model has no labels (num_labels is 0)");
+    }
+  }
+
+  /** id2label in index order; else num_labels generic names LABEL_i; else the HuggingFace default of 2. */
+  private static List<String> labels(JsonNode root, String source) {
+    JsonNode id2label = root.get("id2label");
+    int n = root.has("num_labels") ? root.get("num_labels").asInt() : -1;
+    List<String> out = new ArrayList<>();
+    if (id2label != null && id2label.isObject() && id2label.size() > 0) {
+      for (int i = 0; i < id2label.size(); i++) {
+        JsonNode name = id2label.get(Integer.toString(i));
+        if (name == null) {
+          throw new CheckpointException(source + ": id2label has " + id2label.size() + " entries but no key \"" + i + "\"");
+        }
+        out.add(name.asText());
+      }
+      if (n >= 0 && n != out.size()) {
+        throw new CheckpointException(source + ": num_labels is " + n + " but id2label has " + out.size() + " entries");
+      }
+      return out;
+    }
+    for (int i = 0; i < (n >= 0 ? n : 2); i++) {
+      out.add("LABEL_" + i);
+    }
+    return out;
+  }
+
+  /** Typed field access with errors that name the file and the field. */
+  private record Fields(JsonNode root, String source) {
+    int integer(String name) {
+      JsonNode v = root.get(name);
+      if (v == null || !v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() <= 0) {
+        throw new CheckpointException(source + ": field '" + name + "' must be a positive integer, found "
+            + (v == null ? "nothing" : v.toString()));
+      }
+      return v.asInt();
+    }
+
+    int integerOr(String name, int fallback) {
+      return root.has(name) ? integer(name) : fallback;
+    }
+
+    double number(String name, double fallback) {
+      JsonNode v = root.get(name);
+      if (v == null) {
+        return fallback;
+      }
+      if (!v.isNumber() || v.asDouble() <= 0) {
+        throw new CheckpointException(source + ": field '" + name + "' must be a positive number, found " + v);
+      }
+      return v.asDouble();
+    }
+
+    String text(String name, String fallback) {
+      JsonNode v = root.get(name);
+      return v == null || v.isNull() ? fallback : v.asText();
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package org.lrpaudit.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+
+/**
+ * Copies a model folder from any Hadoop FileSystem into a local cache, one folder per content hash of its weights
+ * (cache/sha256). Copies land in a temporary folder first and are moved into place whole, so a crashed copy is never used;
+ * concurrent executors fetching the same model end with the same folder.
+ */
+public final class RemoteModelCache {
+  private final Path root;
+  private final Configuration hadoop;
+
+  public RemoteModelCache(Path root, Configuration hadoop) {
+    this.root = root;
+    this.hadoop = hadoop;
+  }
+
+  /** LRP_AUDIT_CACHE, else ~/.cache/lrp-audit; models go to its models/ folder. */
+  public static RemoteModelCache fromEnvironment() {
+    String env = System.getenv("LRP_AUDIT_CACHE");
+    Path base = env != null && !env.isBlank() ? Paths.get(env) : Paths.get(System.getProperty("user.home"), ".cache", "lrp-audit");
+    return new RemoteModelCache(base.resolve("models"), new Configuration());
+  }
+
+  /** The local folder holding a copy of the model at this URI. */
+  public Path fetch(String uri) {
+    org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(uri);
+    Path tmp = root.resolve(".tmp-" + UUID.randomUUID());
+    try {
+      FileSystem fs = src.getFileSystem(hadoop);
+      if (!fs.exists(src) || !fs.getFileStatus(src).isDirectory()) {
+        throw new CheckpointException("model folder not found: " + uri);
+      }
+      Files.createDirectories(tmp);
+      for (String name : new String[] {Checkpoint.CONFIG, Checkpoint.WEIGHTS, Checkpoint.TOKENIZER, "pytorch_model.bin"}) {
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(src, name);
+        if (name.equals("pytorch_model.bin")) {
+          if (fs.exists(file)) { // copied only as a marker, so the local check can give its explanation
+            Files.writeString(tmp.resolve(name), "", StandardCharsets.UTF_8);
+          }
+          continue;
+        }
+        if (!fs.exists(file)) {
+          continue; // the local check names what is missing
+        }
+        FileStatus st = fs.getFileStatus(file);
+        try (InputStream in = fs.open(file)) {
+          long n = Files.copy(in, tmp.resolve(name));
+          if (n != st.getLen()) {
+            throw new CheckpointException(uri + "/" + name + ": copied " + n + " bytes of " + st.getLen());
+          }
+        }
+      }
+      if (!Files.exists(tmp.resolve(Checkpoint.WEIGHTS))) {
+        return tmp; // let Checkpoint.openLocal report it; nothing is cached under a hash
+      }
+      Path target = root.resolve(Checkpoint.sha256(tmp.resolve(Checkpoint.WEIGHTS)));
+      if (Files.isDirectory(target)) {
+        deleteTree(tmp);
+        return target;
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException e) {
+        deleteTree(tmp); // another process put the same content in place first
+      } catch (IOException e) {
+        if (!Files.isDirectory(target)) {
+          throw e;
+        }
+        deleteTree(tmp);
+      }
+      return target;
+    } catch (IOException e) {
+      deleteTree(tmp);
+      throw new CheckpointException("cannot copy model from " + uri + " (" + e.getMessage() + ")", e);
+    } catch (RuntimeException e) {
+      deleteTree(tmp);
+      throw e;
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort: a stray temporary folder is never read
+    }
+  }
+}
