@@ -13,6 +13,7 @@ import org.lrpaudit.model.EncodedBatch;
 import org.lrpaudit.model.SequenceClassifier;
 import org.lrpaudit.model.TextClassifier;
 import org.lrpaudit.model.TokenizedText;
+import org.lrpaudit.rules.PropagationRules;
 
 /**
  * Explains texts with Gradient x Input at h0 through the graph that a method's rules shape: R_t = sum_d h0[t,d] df_c/dh0[t,d].
@@ -46,13 +47,19 @@ public final class Explainer {
 
   public List<Explanation> explainTokenized(List<TextInput> inputs, List<TokenizedText> tokenized, Method method,
       Target target) {
+    return explainTokenized(inputs, tokenized, method.rules(), method.id(), target);
+  }
+
+  /** With rules other than the four methods' (tests switch the rules on one at a time). */
+  List<Explanation> explainTokenized(List<TextInput> inputs, List<TokenizedText> tokenized, PropagationRules rules,
+      String methodName, Target target) {
     Explanation[] out = new Explanation[inputs.size()];
     int[] lengths = tokenized.stream().mapToInt(TokenizedText::length).toArray();
     for (List<Integer> batch : budget.batches(lengths)) {
       List<TokenizedText> rows = batch.stream().map(tokenized::get).toList();
       List<Integer> labels = batch.stream().map(i -> inputs.get(i).label()).toList();
       List<Explanation> done = explainBatch(batch.stream().map(i -> inputs.get(i).text()).toList(), rows, labels,
-          method, target);
+          rules, methodName, target);
       for (int k = 0; k < batch.size(); k++) {
         out[batch.get(k)] = done.get(k);
       }
@@ -88,8 +95,8 @@ public final class Explainer {
         rows.stream().map(TokenizedText::typeIds).toList(), classifier.tokenizer().padId());
   }
 
-  private List<Explanation> explainBatch(List<String> texts, List<TokenizedText> rows, List<Integer> labels, Method method,
-      Target target) {
+  private List<Explanation> explainBatch(List<String> texts, List<TokenizedText> rows, List<Integer> labels,
+      PropagationRules rules, String methodName, Target target) {
     SequenceClassifier model = classifier.model();
     EncodedBatch enc = encode(rows);
     int b = enc.size();
@@ -101,7 +108,7 @@ public final class Explainer {
       NDArray maskBias = model.maskBias(m, enc);
       JniUtils.setGradMode(true);
       h0.setRequiresGradient(true);
-      NDArray logits = model.logits(h0, maskBias, method.rules(), null);
+      NDArray logits = model.logits(h0, maskBias, rules, null);
       double[] logitValues = logits.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
       int c = (int) logits.getShape().get(1);
 
@@ -123,7 +130,7 @@ public final class Explainer {
       requireZeroPadding(relevance, enc);
       List<Explanation> out = new ArrayList<>(b);
       for (int k = 0; k < b; k++) {
-        out.add(assemble(texts.get(k), rows.get(k), method, Arrays.copyOfRange(logitValues, k * c, (k + 1) * c),
+        out.add(assemble(texts.get(k), rows.get(k), methodName, Arrays.copyOfRange(logitValues, k * c, (k + 1) * c),
             predicted[k], explained[k], relevance, k * l));
       }
       return out;
@@ -132,7 +139,7 @@ public final class Explainer {
     }
   }
 
-  private Explanation assemble(String text, TokenizedText t, Method method, double[] logits, int predicted, int explained,
+  private Explanation assemble(String text, TokenizedText t, String methodName, double[] logits, int predicted, int explained,
       double[] relevance, int offset) {
     String safeText = text == null ? "" : text;
     List<TokenRelevance> tokens = new ArrayList<>(t.length());
@@ -148,7 +155,7 @@ public final class Explainer {
       logits32[i] = (float) logits[i];
     }
     List<String> labels = classifier.config().labels();
-    return new Explanation(safeText, method.id(), classifier.modelId(), logits32, predicted, labels.get(predicted),
+    return new Explanation(safeText, methodName, classifier.modelId(), logits32, predicted, labels.get(predicted),
         explained, labels.get(explained), logits[explained], tokens, Words.merge(safeText, t, tokens), sum,
         logits[explained] - sum, t.truncated());
   }
