@@ -41,6 +41,54 @@ class GradientTest {
     }
   }
 
+  /**
+   * The full gradient, by autograd on the rule-free graph, against finite differences along random directions of all of
+   * h0 (every token and dimension at once).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"bert", "distilbert"})
+  void gradientMatchesFiniteDifferencesAlongRandomDirections(String type) {
+    try (TextClassifier model = TestModels.load(TestModels.spec(type, 2, 32, 4, false, 6), DataType.FLOAT64);
+        NDManager m = NDManager.newBaseManager()) {
+      SequenceClassifier net = model.model();
+      TokenizedText tokens = model.tokenizer().encode(TestModels.words(7, 9));
+      EncodedBatch enc = EncodedBatch.of(List.of(tokens.ids()), List.of(tokens.typeIds()), 0);
+      boolean grad = JniUtils.isGradMode();
+      try {
+        JniUtils.setGradMode(false);
+        NDArray h0 = net.embed(m, enc);
+        NDArray mask = net.maskBias(m, enc);
+        JniUtils.setGradMode(true);
+        h0.setRequiresGradient(true);
+        NDArray logits = net.logits(h0, mask, org.lrpaudit.rules.PropagationRules.GRADIENT, null);
+        NDArray seed = m.create(new double[] {0, 1}, new ai.djl.ndarray.types.Shape(1, 2));
+        JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) logits, (ai.djl.pytorch.engine.PtNDArray) seed, false, false);
+        JniUtils.setGradMode(false);
+        NDArray g = h0.getGradient().duplicate();
+        NDArray x = h0.stopGradient().duplicate();
+        java.util.Random rnd = new java.util.Random(4);
+        for (int trial = 0; trial < 5; trial++) {
+          double[] dir = new double[(int) x.size()];
+          for (int i = 0; i < dir.length; i++) {
+            dir[i] = rnd.nextGaussian();
+          }
+          NDArray v = m.create(dir, x.getShape());
+          double analytic = g.mul(v).sum().getDouble();
+          double eps = 1e-5;
+          double up = net.logits(x.add(v.mul(eps)), mask, org.lrpaudit.rules.PropagationRules.GRADIENT, null)
+              .getDouble(0, 1);
+          double down = net.logits(x.sub(v.mul(eps)), mask, org.lrpaudit.rules.PropagationRules.GRADIENT, null)
+              .getDouble(0, 1);
+          double fd = (up - down) / (2 * eps);
+          assertEquals(fd, analytic, 1e-6 * Math.max(1, Math.abs(fd)), "direction " + trial);
+          assertTrue(Math.abs(fd) > 1e-3, "directional derivative ~0: vacuous");
+        }
+      } finally {
+        JniUtils.setGradMode(grad);
+      }
+    }
+  }
+
   /** f_c with h0[t] replaced by (1 + eps) h0[t], grad mode off, the plain (rule-free) forward. */
   static double logitWithTokenScaled(SequenceClassifier model, TokenizedText tokens, int t, double eps, int c) {
     boolean grad = JniUtils.isGradMode();
