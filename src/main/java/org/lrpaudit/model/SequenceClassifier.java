@@ -20,6 +20,7 @@ public final class SequenceClassifier implements AutoCloseable {
   private final Embeddings embeddings;
   private final List<EncoderLayer> layers;
   private final ClassifierHead head;
+  private List<Weights.Parameter> parameters = List.of();
 
   private SequenceClassifier(ModelConfig config, NDManager manager, DataType dataType, Embeddings embeddings,
       List<EncoderLayer> layers, ClassifierHead head) {
@@ -38,6 +39,7 @@ public final class SequenceClassifier implements AutoCloseable {
       Weights w = new Weights(file, manager, dataType);
       SequenceClassifier model = config.modelType().equals(ModelConfig.BERT)
           ? bert(config, w, manager, dataType) : distilBert(config, w, manager, dataType);
+      model.parameters = w.parameters();
       return model;
     } catch (RuntimeException e) {
       manager.close();
@@ -93,6 +95,11 @@ public final class SequenceClassifier implements AutoCloseable {
     ClassifierHead head = new ClassifierHead(w.linear("pre_classifier", d, d), Activations::relu,
         w.linear("classifier", d, c.numLabels()));
     return new SequenceClassifier(c, m, t, emb, layers, head);
+  }
+
+  /** Every weight under its checkpoint name (for training and saving). */
+  public List<Weights.Parameter> parameters() {
+    return parameters;
   }
 
   public ModelConfig config() {

@@ -20,6 +20,7 @@ public final class Weights {
   private final NDManager manager;
   private final DataType dataType;
   private final Set<String> used = new HashSet<>();
+  private final List<Parameter> parameters = new java.util.ArrayList<>();
 
   public Weights(SafetensorsFile file, NDManager manager, DataType dataType) {
     this.file = file;
@@ -29,6 +30,12 @@ public final class Weights {
 
   /** A tensor of exactly this shape. */
   public NDArray tensor(String name, long... shape) {
+    NDArray a = read(name, shape);
+    parameters.add(new Parameter(name, a, false));
+    return a;
+  }
+
+  private NDArray read(String name, long... shape) {
     SafetensorsFile.Entry e = file.entry(name);
     if (e == null) {
       throw new CheckpointException(file.path() + ": tensor '" + name + "' is missing (does config.json match the weights?)");
@@ -39,14 +46,20 @@ public final class Weights {
     }
     used.add(name);
     NDArray a = manager.create(file.readFloats(name), new Shape(shape));
-    return dataType == DataType.FLOAT32 ? a : a.toType(dataType, false);
+    if (dataType == DataType.FLOAT32) {
+      return a;
+    }
+    NDArray converted = a.toType(dataType, false);
+    a.close();
+    return converted;
   }
 
   /** A linear layer stored as [out, in] (+ bias [out]), returned as the weight transposed to [in, out]. */
   public Linear linear(String prefix, int in, int out) {
-    NDArray w = tensor(prefix + ".weight", out, in);
+    NDArray w = read(prefix + ".weight", out, in);
     NDArray wt = w.transpose().duplicate(); // contiguous copy, so matMul does not re-stride per batch
     w.close();
+    parameters.add(new Parameter(prefix + ".weight", wt, true));
     return new Linear(wt, tensor(prefix + ".bias", out));
   }
 
@@ -78,6 +91,14 @@ public final class Weights {
           + numLayers + " layers) does not use, e.g. '" + extra.iterator().next() + "'");
     }
   }
+
+  /** Every tensor loaded so far, in load order: what training updates and what a checkpoint writer saves. */
+  public List<Parameter> parameters() {
+    return List.copyOf(parameters);
+  }
+
+  /** A loaded tensor under its checkpoint name; transposed = held as [in, out] while the file stores [out, in]. */
+  public record Parameter(String name, NDArray array, boolean transposed) {}
 
   /** y = x W^T + b with W stored transposed. */
   public record Linear(NDArray weightT, NDArray bias) {
