@@ -168,8 +168,11 @@ public final class Explainer {
     for (int k = 0; k < enc.size(); k++) {
       for (int i = enc.lengths()[k]; i < enc.length(); i++) {
         if (relevance[k * enc.length() + i] != 0) {
+          long nonFinite = Arrays.stream(relevance).filter(v -> !Double.isFinite(v)).count();
           throw new IllegalStateException("padding position " + i + " of batch row " + k + " got relevance "
-              + relevance[k * enc.length() + i] + "; the attention mask is broken");
+              + relevance[k * enc.length() + i] + "; the attention mask is broken (" + nonFinite + " of "
+              + relevance.length + " relevance values in this batch " + enc.size() + "x" + enc.length()
+              + " are not finite)");
         }
       }
     }

@@ -2,7 +2,6 @@ package org.lrpaudit.model;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -10,6 +9,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * A HuggingFace model folder on local disk, checked: config.json, model.safetensors, tokenizer.json. The model id is the
@@ -19,17 +19,24 @@ public record Checkpoint(Path dir, ModelConfig config, Path weights, Path tokeni
   public static final String CONFIG = "config.json";
   public static final String WEIGHTS = "model.safetensors";
   public static final String TOKENIZER = "tokenizer.json";
+  private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
 
   /**
    * Opens a local folder, or a Hadoop FileSystem URI (file:, hdfs:, s3a:, ...) which is first copied to the local cache
    * ({@link RemoteModelCache}).
    */
   public static Checkpoint open(String location) {
-    URI uri = URI.create(location.replace(" ", "%20"));
-    if (uri.getScheme() == null || uri.getScheme().length() == 1) { // a plain path (or a Windows drive letter)
+    return open(location, null);
+  }
+
+  /** As {@link #open(String)}, copying remote folders into the given cache (null: {@link RemoteModelCache#fromEnvironment}). */
+  public static Checkpoint open(String location, RemoteModelCache cache) {
+    // A scheme of two or more letters makes a URI; anything else (a single letter is a Windows drive) is a path. Not
+    // URI.create: a local path may hold characters a URI may not ('[', '%', '|', ...).
+    if (!URI_SCHEME.matcher(location).lookingAt()) {
       return openLocal(Paths.get(location));
     }
-    return openLocal(RemoteModelCache.fromEnvironment().fetch(location));
+    return openLocal((cache != null ? cache : RemoteModelCache.fromEnvironment()).fetch(location));
   }
 
   public static Checkpoint openLocal(Path dir) {
@@ -38,21 +45,30 @@ public record Checkpoint(Path dir, ModelConfig config, Path weights, Path tokeni
     }
     Path weights = dir.resolve(WEIGHTS);
     if (!Files.isRegularFile(weights)) {
-      if (Files.exists(dir.resolve("pytorch_model.bin"))) {
-        throw new CheckpointException(dir + " holds pytorch_model.bin but no model.safetensors. pytorch_model.bin is a "
-            + "Python pickle, which lrp-audit never loads (unpickling can run arbitrary code). Convert it once where "
-            + "transformers is installed: python -c \"from transformers import AutoModelForSequenceClassification as M; "
-            + "M.from_pretrained('DIR').save_pretrained('DIR', safe_serialization=True)\"");
-      }
-      throw new CheckpointException("model.safetensors not found in " + dir);
+      throw missingWeights(dir.toString(), Files.exists(dir.resolve("pytorch_model.bin")));
     }
     Path tokenizer = dir.resolve(TOKENIZER);
     if (!Files.isRegularFile(tokenizer)) {
-      throw new CheckpointException("tokenizer.json not found in " + dir
-          + " (a fast-tokenizer file is needed; transformers writes it with tokenizer.save_pretrained)");
+      throw missingTokenizer(dir.toString());
     }
     ModelConfig config = ModelConfig.read(dir.resolve(CONFIG));
     return new Checkpoint(dir, config, weights, tokenizer, sha256(weights));
+  }
+
+  /** model.safetensors is missing from the folder at where; pytorchBin: the folder holds pytorch_model.bin instead. */
+  static CheckpointException missingWeights(String where, boolean pytorchBin) {
+    if (pytorchBin) {
+      return new CheckpointException(where + " holds pytorch_model.bin but no model.safetensors. pytorch_model.bin is a "
+          + "Python pickle, which lrp-audit never loads (unpickling can run arbitrary code). Convert it once where "
+          + "transformers is installed: python -c \"from transformers import AutoModelForSequenceClassification as M; "
+          + "M.from_pretrained('DIR').save_pretrained('DIR', safe_serialization=True)\"");
+    }
+    return new CheckpointException("model.safetensors not found in " + where);
+  }
+
+  static CheckpointException missingTokenizer(String where) {
+    return new CheckpointException("tokenizer.json not found in " + where
+        + " (a fast-tokenizer file is needed; transformers writes it with tokenizer.save_pretrained)");
   }
 
   static String sha256(Path file) {

@@ -2,7 +2,6 @@ package org.lrpaudit.model;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,18 +44,19 @@ public final class RemoteModelCache {
       if (!fs.exists(src) || !fs.getFileStatus(src).isDirectory()) {
         throw new CheckpointException("model folder not found: " + uri);
       }
+      // Checked at the source, in the local check's order, so messages name the URI and nothing incomplete is cached.
+      if (!fs.exists(new org.apache.hadoop.fs.Path(src, Checkpoint.WEIGHTS))) {
+        throw Checkpoint.missingWeights(uri, fs.exists(new org.apache.hadoop.fs.Path(src, "pytorch_model.bin")));
+      }
+      if (!fs.exists(new org.apache.hadoop.fs.Path(src, Checkpoint.TOKENIZER))) {
+        throw Checkpoint.missingTokenizer(uri);
+      }
+      if (!fs.exists(new org.apache.hadoop.fs.Path(src, Checkpoint.CONFIG))) {
+        throw new CheckpointException("config.json not found: " + new org.apache.hadoop.fs.Path(src, Checkpoint.CONFIG));
+      }
       Files.createDirectories(tmp);
-      for (String name : new String[] {Checkpoint.CONFIG, Checkpoint.WEIGHTS, Checkpoint.TOKENIZER, "pytorch_model.bin"}) {
+      for (String name : new String[] {Checkpoint.CONFIG, Checkpoint.WEIGHTS, Checkpoint.TOKENIZER}) {
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(src, name);
-        if (name.equals("pytorch_model.bin")) {
-          if (fs.exists(file)) { // copied only as a marker, so the local check can give its explanation
-            Files.writeString(tmp.resolve(name), "", StandardCharsets.UTF_8);
-          }
-          continue;
-        }
-        if (!fs.exists(file)) {
-          continue; // the local check names what is missing
-        }
         FileStatus st = fs.getFileStatus(file);
         try (InputStream in = fs.open(file)) {
           long n = Files.copy(in, tmp.resolve(name));
@@ -65,11 +65,16 @@ public final class RemoteModelCache {
           }
         }
       }
-      if (!Files.exists(tmp.resolve(Checkpoint.WEIGHTS))) {
-        return tmp; // let Checkpoint.openLocal report it; nothing is cached under a hash
-      }
       Path target = root.resolve(Checkpoint.sha256(tmp.resolve(Checkpoint.WEIGHTS)));
       if (Files.isDirectory(target)) {
+        // The key covers the weights only: config.json and tokenizer.json may have changed at the source since they
+        // were cached. Replace a stale one by renaming (atomic: a concurrent reader sees the old or the new file whole).
+        for (String name : new String[] {Checkpoint.CONFIG, Checkpoint.TOKENIZER}) {
+          Path cached = target.resolve(name);
+          if (!Files.exists(cached) || Files.mismatch(tmp.resolve(name), cached) != -1) {
+            Files.move(tmp.resolve(name), cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
         deleteTree(tmp);
         return target;
       }
