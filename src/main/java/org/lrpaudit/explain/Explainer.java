@@ -111,6 +111,10 @@ public final class Explainer {
       NDArray logits = model.logits(h0, maskBias, rules, null);
       double[] logitValues = logits.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
       int c = (int) logits.getShape().get(1);
+      if (!Arrays.stream(logitValues).allMatch(Double::isFinite)) {
+        throw new IllegalStateException("the model produced non-finite logits " + Arrays.toString(logitValues)
+            + " for a batch of " + b + " texts of up to " + l + " tokens");
+      }
 
       int[] explained = new int[b];
       int[] predicted = new int[b];

@@ -71,7 +71,7 @@ public record Checkpoint(Path dir, ModelConfig config, Path weights, Path tokeni
         + " (a fast-tokenizer file is needed; transformers writes it with tokenizer.save_pretrained)");
   }
 
-  static String sha256(Path file) {
+  public static String sha256(Path file) {
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
       byte[] buf = new byte[1 << 16];
       while (in.read(buf) >= 0) {

@@ -171,7 +171,7 @@ public final class SafetensorsFile implements AutoCloseable {
   }
 
   /** IEEE 754 binary16 to binary32 (Java 17 has no Float.float16ToFloat). */
-  static float halfToFloat(short h) {
+  public static float halfToFloat(short h) {
     int bits = h & 0xffff;
     int sign = (bits & 0x8000) << 16;
     int exp = (bits >>> 10) & 0x1f;

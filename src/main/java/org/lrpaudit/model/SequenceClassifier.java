@@ -139,11 +139,20 @@ public final class SequenceClassifier implements AutoCloseable {
 
   /** Logits [B, labels] from h0 under the given rules; the observer (nullable) sees each layer's attention. */
   public NDArray logits(NDArray h0, NDArray maskBias, PropagationRules rules, AttentionObserver observer) {
+    return head.apply(encode(h0, maskBias, rules, observer), rules);
+  }
+
+  /** The last encoder layer's output [B, L, D] from h0 (HuggingFace's last_hidden_state), before the head. */
+  public NDArray encode(NDArray h0, NDArray maskBias, PropagationRules rules) {
+    return encode(h0, maskBias, rules, null);
+  }
+
+  private NDArray encode(NDArray h0, NDArray maskBias, PropagationRules rules, AttentionObserver observer) {
     NDArray h = h0;
     for (int i = 0; i < layers.size(); i++) {
       h = layers.get(i).forward(h, maskBias, rules, observer, i);
     }
-    return head.apply(h, rules);
+    return h;
   }
 
   @Override

@@ -45,7 +45,14 @@ public final class Weights {
           + " but config.json implies " + Arrays.toString(shape));
     }
     used.add(name);
-    NDArray a = manager.create(file.readFloats(name), new Shape(shape));
+    float[] values = file.readFloats(name);
+    for (float v : values) {
+      if (!Float.isFinite(v)) {
+        throw new CheckpointException(file.path() + ": tensor '" + name + "' contains " + v
+            + "; a checkpoint with non-finite weights cannot be explained");
+      }
+    }
+    NDArray a = manager.create(values, new Shape(shape));
     if (dataType == DataType.FLOAT32) {
       return a;
     }
