@@ -30,6 +30,27 @@ final class AdamW {
     }
   }
 
+  /** True when every accumulated gradient is finite (call with grad mode off). */
+  boolean gradientsFinite() {
+    for (Weights.Parameter p : params) {
+      try (NDManager scratch = NDManager.newBaseManager(p.array().getDevice())) {
+        NDArray g = keep(scratch, p.array().getGradient());
+        if (!Double.isFinite(keep(scratch, keep(scratch, g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)).sum())
+            .getDouble())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Drops the accumulated gradients without updating. */
+  void discardGradients() {
+    for (Weights.Parameter p : params) {
+      ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p.array());
+    }
+  }
+
   /** One update with learning rate lr; call with grad mode off. Gradients are reset to zero afterwards. */
   void step(double lr) {
     step++;

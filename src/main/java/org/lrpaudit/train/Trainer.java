@@ -150,8 +150,29 @@ public final class Trainer {
     }
   }
 
-  /** One optimisation step on a batch; returns its mean cross-entropy. */
+  /**
+   * libtorch on CPU sometimes returns a non-finite gradient from a finite computation (see Explainer); one such update
+   * would poison every weight. A step whose loss or gradients are not finite is discarded and computed again.
+   */
+  private static final int NON_FINITE_RETRIES = 3;
+
   private static double step(SequenceClassifier model, long padId, List<Integer> batch, List<TokenizedText> tokens,
+      List<LabeledText> rows, AdamW optimizer, double lr) {
+    for (int attempt = 0; ; attempt++) {
+      double loss = stepOnce(model, padId, batch, tokens, rows, optimizer, lr);
+      if (!Double.isNaN(loss)) {
+        return loss;
+      }
+      if (attempt >= NON_FINITE_RETRIES) {
+        throw new IllegalStateException("a batch of " + batch.size() + " rows (first id " + rows.get(batch.get(0)).id()
+            + ") gave a non-finite loss or gradient " + (NON_FINITE_RETRIES + 1) + " times; training stopped");
+      }
+      LOG.warn("non-finite loss or gradient on a batch of {} rows; computing it again", batch.size());
+    }
+  }
+
+  /** One optimisation step on a batch; returns its mean cross-entropy, or NaN (and no update) if anything was not finite. */
+  private static double stepOnce(SequenceClassifier model, long padId, List<Integer> batch, List<TokenizedText> tokens,
       List<LabeledText> rows, AdamW optimizer, double lr) {
     EncodedBatch enc = EncodedBatch.of(batch.stream().map(i -> tokens.get(i).ids()).toList(),
         batch.stream().map(i -> tokens.get(i).typeIds()).toList(), padId);
@@ -166,10 +187,18 @@ public final class Trainer {
       }
       NDArray target = m.create(onehot, new Shape(batch.size(), c)).toType(logits.getDataType(), false);
       NDArray loss = logits.logSoftmax(1).mul(target).sum().neg().div(batch.size());
+      double value = loss.getFloat();
+      if (!Double.isFinite(value)) {
+        return Double.NaN;
+      }
       JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
       JniUtils.setGradMode(false);
+      if (!optimizer.gradientsFinite()) {
+        optimizer.discardGradients();
+        return Double.NaN;
+      }
       optimizer.step(lr);
-      return loss.getFloat();
+      return value;
     } finally {
       JniUtils.setGradMode(grad);
     }
