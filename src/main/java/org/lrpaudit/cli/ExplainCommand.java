@@ -1,0 +1,150 @@
+package org.lrpaudit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.lrpaudit.spark.ExplainJob;
+import org.lrpaudit.spark.ExplainSettings;
+import org.lrpaudit.spark.TorchThreads;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "explain", mixinStandardHelpOptions = true,
+    description = {"Spark job: explain every row of a corpus (Parquet, CSV/TSV with a header, or JSON lines; any Hadoop "
+        + "FileSystem path) and write the relevance table, partitioned by run_id and method (schema in the README).",
+        "Runs embedded on local[*] unless a master is given (--master, or spark-submit's). Every input row gives one "
+        + "row per method; rows that cannot be explained get an error status. Prints a JSON summary on standard output.",
+        "Settings: conf/explain.properties, then --conf FILE, then these options (option names are the keys; "
+        + "spark.* keys go to Spark)."})
+final class ExplainCommand implements Callable<Integer> {
+  @Option(names = "--model", paramLabel = "DIR", description = "HuggingFace model folder (local or Hadoop FileSystem URI).")
+  String model;
+
+  @Option(names = "--input", paramLabel = "PATH", description = "Corpus file or folder.")
+  String input;
+
+  @Option(names = "--output", paramLabel = "PATH", description = "Relevance table folder.")
+  String output;
+
+  @Option(names = "--methods", paramLabel = "M,...",
+      description = "Comma-separated: lrp-ah-ln, lrp-ah, lrp-ln, gi, and forward (logits only). Default lrp-ah-ln.")
+  String methods;
+
+  @Option(names = "--target", paramLabel = "TARGET",
+      description = "predicted (default) | label (the row's gold label) | label:N | class:NAME.")
+  String target;
+
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "Partition to write (default: a new id from the UTC time). An existing run is only replaced with --overwrite.")
+  String runId;
+
+  @Option(names = "--overwrite", description = "Replace the run --run-id if it exists (atomically on commit).")
+  Boolean overwrite;
+
+  @Option(names = "--format", paramLabel = "parquet|jsonl", description = "Output format (default parquet).")
+  String format;
+
+  @Option(names = "--input-format", paramLabel = "FMT", description = "auto (by extension; default) | parquet | csv | tsv | json.")
+  String inputFormat;
+
+  @Option(names = "--id-column", paramLabel = "NAME", description = "Default id.")
+  String idColumn;
+
+  @Option(names = "--text-column", paramLabel = "NAME", description = "Default text.")
+  String textColumn;
+
+  @Option(names = "--label-column", paramLabel = "NAME", description = "Optional gold label column (class index). Default label.")
+  String labelColumn;
+
+  @Option(names = "--max-length", paramLabel = "N", description = "Tokens per text, [CLS]/[SEP] included (default 512, capped by the model).")
+  Integer maxLength;
+
+  @Option(names = "--batch-tokens", paramLabel = "N", description = "Padded tokens per batch (default 4096).")
+  Integer batchTokens;
+
+  @Option(names = "--batch-rows", paramLabel = "N", description = "Rows per batch at most (default 64).")
+  Integer batchRows;
+
+  @Option(names = "--chunk-rows", paramLabel = "N", description = "Rows sorted by length together in a task (default 2048).")
+  Integer chunkRows;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "Repartition the input into N (default 0: keep the input's, at least the default parallelism and "
+          + "rows / partition-rows).")
+  Integer partitions;
+
+  @Option(names = "--partition-rows", paramLabel = "N",
+      description = "Without --partitions: at most N rows per partition (default 5000; bounds executor memory).")
+  Integer partitionRows;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (default local[*]).")
+  String master;
+
+  @Option(names = "--conf", paramLabel = "FILE", description = "Properties file with settings (keys as the options, and spark.*).")
+  Path conf;
+
+  @Override
+  public Integer call() throws Exception {
+    Properties p = ExplainSettings.defaults();
+    // The repository root (jobs/lrp-audit and jobs/spark-submit set -Dlrp-audit.home); without it, built-in defaults.
+    String home = System.getProperty("lrp-audit.home");
+    if (home != null && Files.isRegularFile(Paths.get(home, "conf", "explain.properties"))) {
+      p.putAll(ExplainSettings.read(Paths.get(home, "conf", "explain.properties")));
+    }
+    if (conf != null) {
+      p.putAll(ExplainSettings.read(conf));
+    }
+    set(p, "model", model);
+    set(p, "input", input);
+    set(p, "output", output);
+    set(p, "methods", methods);
+    set(p, "target", target);
+    set(p, "run-id", runId);
+    set(p, "overwrite", overwrite);
+    set(p, "format", format);
+    set(p, "input-format", inputFormat);
+    set(p, "id-column", idColumn);
+    set(p, "text-column", textColumn);
+    set(p, "label-column", labelColumn);
+    set(p, "max-length", maxLength);
+    set(p, "batch-tokens", batchTokens);
+    set(p, "batch-rows", batchRows);
+    set(p, "chunk-rows", chunkRows);
+    set(p, "partitions", partitions);
+    set(p, "partition-rows", partitionRows);
+    ExplainSettings settings = ExplainSettings.from(p);
+
+    SparkSession.Builder builder = SparkSession.builder().appName("lrp-audit explain");
+    // spark-submit passes its settings as system properties; those win over our defaults.
+    for (String key : p.stringPropertyNames()) {
+      if (key.startsWith("spark.") && System.getProperty(key) == null) {
+        builder.config(key, p.getProperty(key));
+      }
+    }
+    String sparkMaster = master != null ? master : System.getProperty("spark.master", p.getProperty("spark.master"));
+    builder.master(sparkMaster == null ? "local[*]" : sparkMaster);
+    if (System.getenv("LRP_AUDIT_TORCH_THREADS") == null) {
+      // Embedded, this JVM is the executor: spark.task.cpus torch threads per task, set before DJL's engine starts.
+      String taskCpus = System.getProperty("spark.task.cpus", p.getProperty("spark.task.cpus", "1"));
+      System.clearProperty(TorchThreads.PROPERTY);
+      TorchThreads.configure(Integer.parseInt(taskCpus.trim()));
+    }
+    SparkSession spark = builder.getOrCreate();
+    try {
+      ExplainJob.ExplainSummary summary = new ExplainJob(spark).run(settings);
+      System.out.println(new ObjectMapper().writeValueAsString(summary));
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static void set(Properties p, String key, Object value) {
+    if (value != null) {
+      p.setProperty(key, value.toString());
+    }
+  }
+}
