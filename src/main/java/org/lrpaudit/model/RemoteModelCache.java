@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -75,37 +73,26 @@ public final class RemoteModelCache {
             Files.move(tmp.resolve(name), cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
           }
         }
-        deleteTree(tmp);
+        CheckpointWriter.deleteTree(tmp);
         return target;
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException e) {
-        deleteTree(tmp); // another process put the same content in place first
+        CheckpointWriter.deleteTree(tmp); // another process put the same content in place first
       } catch (IOException e) {
         if (!Files.isDirectory(target)) {
           throw e;
         }
-        deleteTree(tmp);
+        CheckpointWriter.deleteTree(tmp);
       }
       return target;
     } catch (IOException e) {
-      deleteTree(tmp);
+      CheckpointWriter.deleteTree(tmp);
       throw new CheckpointException("cannot copy model from " + uri + " (" + e.getMessage() + ")", e);
     } catch (RuntimeException e) {
-      deleteTree(tmp);
+      CheckpointWriter.deleteTree(tmp);
       throw e;
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort: a stray temporary folder is never read
     }
   }
 }

@@ -17,14 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.model.CheckpointException;
 import org.lrpaudit.model.ModelConfig;
@@ -242,7 +240,7 @@ public final class OnnxImporter {
       throw new CheckpointException("cannot write " + out + " (" + e + ")", e);
     } finally {
       if (!done && tmp != null) {
-        deleteRecursively(tmp);
+        org.lrpaudit.model.CheckpointWriter.deleteTree(tmp);
       }
     }
   }
@@ -274,19 +272,5 @@ public final class OnnxImporter {
       }
     }
     return cp;
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // best effort: we are already reporting the first failure
-        }
-      });
-    } catch (IOException ignored) {
-      // best effort, as above
-    }
   }
 }
