@@ -7,9 +7,14 @@ import java.util.stream.IntStream;
 
 /**
  * Cuts texts into batches whose padded size (rows x longest row) stays within a token budget. Texts are sorted by length
- * first so each batch holds texts of similar length and little compute goes to padding; callers write results back by index.
+ * first so each batch holds texts of similar length, and a batch is also closed before its padding would exceed
+ * {@link #MAX_PADDING} of its slots (in the long tail of a corpus, lengths within a full batch spread widely).
+ * Callers write results back by index.
  */
 public final class TokenBudget {
+  /** Largest share of padded slots in one batch; so also in all of them together. */
+  public static final double MAX_PADDING = 0.08;
+
   private final int maxTokens;
   private final int maxRows;
 
@@ -29,14 +34,19 @@ public final class TokenBudget {
     List<List<Integer>> out = new ArrayList<>();
     List<Integer> current = new ArrayList<>();
     int longest = 0;
+    long real = 0;
     for (int i : order) {
       int l = Math.max(longest, lengths[i]);
-      if (!current.isEmpty() && ((long) l * (current.size() + 1) > maxTokens || current.size() >= maxRows)) {
+      long slots = (long) l * (current.size() + 1);
+      if (!current.isEmpty() && (slots > maxTokens || current.size() >= maxRows
+          || real + lengths[i] < (1 - MAX_PADDING) * slots)) {
         out.add(current);
         current = new ArrayList<>();
         l = lengths[i];
+        real = 0;
       }
       current.add(i);
+      real += lengths[i];
       longest = l;
     }
     if (!current.isEmpty()) {
