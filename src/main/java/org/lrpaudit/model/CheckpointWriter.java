@@ -30,7 +30,10 @@ public final class CheckpointWriter {
   public static void writeAtomically(Path target, Contents contents) throws IOException {
     Path abs = target.toAbsolutePath();
     Files.createDirectories(abs.getParent());
-    Path tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
+    // Not Files.createTempDirectory: that makes the folder owner-only (0700), and the rename would keep it so, leaving
+    // a model that executors running as another user cannot read.
+    Path tmp = Files.createDirectory(abs.resolveSibling("." + abs.getFileName() + ".tmp-"
+        + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())));
     try {
       contents.writeInto(tmp);
       Path old = null;

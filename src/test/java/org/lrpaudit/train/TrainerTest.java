@@ -71,6 +71,9 @@ class TrainerTest {
       assertTrue(Trainer.accuracy(untrained, test) < 0.8, "the task should not be solved before training");
     }
     assertTrue(Files.exists(out.resolve("training-report.json")));
+    // The folder gets the permissions any new folder gets here (not a temp folder's owner-only 0700).
+    assertEquals(Files.getPosixFilePermissions(Files.createDirectory(dir.resolve("plain"))),
+        Files.getPosixFilePermissions(out));
   }
 
   @Test

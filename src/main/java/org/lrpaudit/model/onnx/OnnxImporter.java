@@ -15,15 +15,14 @@ import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ThreadLocalRandom;
 import org.lrpaudit.model.Checkpoint;
+import org.lrpaudit.model.CheckpointWriter;
 import org.lrpaudit.model.CheckpointException;
 import org.lrpaudit.model.ModelConfig;
 import org.lrpaudit.model.SafetensorsFile;
@@ -213,36 +212,26 @@ public final class OnnxImporter {
 
   private static Result write(Path out, ObjectNode config, ObjectNode tokenizer, List<NamedTensor> tensors,
       boolean poolerFromGraph, String sourceSha, List<String> notes) {
-    Path parent = out.getParent();
-    Path tmp = null;
-    boolean done = false;
+    Checkpoint[] written = new Checkpoint[1];
     try {
-      Files.createDirectories(parent);
-      // Not Files.createTempDirectory: that makes the folder owner-only (0700), and the rename would keep it so.
-      tmp = Files.createDirectory(parent.resolve("." + out.getFileName() + ".importing-"
-          + Long.toHexString(ThreadLocalRandom.current().nextLong())));
-      ObjectMapper json = new ObjectMapper();
-      json.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(Checkpoint.CONFIG).toFile(), config);
-      json.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(Checkpoint.TOKENIZER).toFile(), tokenizer);
-      writeSafetensors(tmp.resolve(Checkpoint.WEIGHTS), tensors);
-      Checkpoint cp;
-      try {
-        cp = verify(tmp);
-      } catch (CheckpointException e) {
-        // Name the files as they would have been at --out, not in the hidden folder that is about to be deleted.
-        throw new CheckpointException("the imported folder failed its load check, so nothing was written to " + out + ": "
-            + e.getMessage().replace(tmp.toString(), out.toString()), e);
-      }
-      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-      done = true;
-      return new Result(out, cp.config(), cp.modelId(), sourceSha, poolerFromGraph, List.copyOf(notes));
+      CheckpointWriter.writeAtomically(out, tmp -> {
+        ObjectMapper json = new ObjectMapper();
+        json.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(Checkpoint.CONFIG).toFile(), config);
+        json.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(Checkpoint.TOKENIZER).toFile(), tokenizer);
+        writeSafetensors(tmp.resolve(Checkpoint.WEIGHTS), tensors);
+        try {
+          written[0] = verify(tmp);
+        } catch (CheckpointException e) {
+          // Name the files as they would have been at --out, not in the hidden folder that is about to be deleted.
+          throw new CheckpointException("the imported folder failed its load check, so nothing was written to " + out
+              + ": " + e.getMessage().replace(tmp.toString(), out.toString()), e);
+        }
+      });
     } catch (IOException e) {
       throw new CheckpointException("cannot write " + out + " (" + e + ")", e);
-    } finally {
-      if (!done && tmp != null) {
-        org.lrpaudit.model.CheckpointWriter.deleteTree(tmp);
-      }
     }
+    Checkpoint cp = written[0]; // checked in the temporary folder; the rename did not change its contents
+    return new Result(out, cp.config(), cp.modelId(), sourceSha, poolerFromGraph, List.copyOf(notes));
   }
 
   private static void writeSafetensors(Path file, List<NamedTensor> tensors) throws IOException {
