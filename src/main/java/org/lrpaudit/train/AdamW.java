@@ -35,8 +35,8 @@ final class AdamW {
     for (Weights.Parameter p : params) {
       try (NDManager scratch = NDManager.newBaseManager(p.array().getDevice())) {
         NDArray g = keep(scratch, p.array().getGradient());
-        if (!Double.isFinite(keep(scratch, keep(scratch, g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)).sum())
-            .getDouble())) {
+        // One reduction, no copy: any NaN or infinity makes the sum non-finite (per step, over every weight).
+        if (!Float.isFinite(keep(scratch, g.sum()).getFloat())) {
           return false;
         }
       }
