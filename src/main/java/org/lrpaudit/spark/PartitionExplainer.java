@@ -26,6 +26,10 @@ import org.lrpaudit.model.TokenizedText;
  * Every input row gives exactly one output row per method: rows that cannot be explained become error rows.
  */
 public final class PartitionExplainer implements MapPartitionsFunction<Row, Row> {
+  /** Trim glibc's free pages after every chunk (see NativeMemory); -Dlrp.audit.trim-native-memory=false turns it off. */
+  static final boolean TRIM_NATIVE_MEMORY =
+      Boolean.parseBoolean(System.getProperty("lrp.audit.trim-native-memory", "true"));
+
   /**
    * Fault injection for the exactly-once tests: a task that meets a row with exactly this text fails (the job then fails).
    * Read from a system property of the JVM that runs the task; unset in production.
@@ -66,6 +70,9 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
             chunk.add(input.next());
           }
           out = chunk(classifier, chunk).iterator();
+          if (TRIM_NATIVE_MEMORY) {
+            NativeMemory.releaseFreePages();
+          }
         }
         return out.hasNext();
       }
