@@ -75,9 +75,9 @@ final class Heatmap {
 
   /** The colour scale, as a CSS gradient with its meaning. */
   static String legend() {
-    return "<div class=\"legend\"><span>against the explained class</span><span class=\"bar\" style=\"background:"
+    return "<div class=\"legend\"><span>&minus;max |R|</span><span class=\"bar\" style=\"background:"
         + "linear-gradient(to right," + colour(-1) + "," + colour(-0.5) + "," + colour(0) + "," + colour(0.5) + ","
-        + colour(1) + ")\"></span><span>towards it</span><span class=\"scale\">-max |R| &middot; 0 &middot; +max |R| "
-        + "(per text)</span></div>";
+        + colour(1) + ")\"></span><span>+max |R|</span><span>blue: relevance against the explained class, red: "
+        + "towards it; each text scaled by its own largest |R| (hover a word for its value)</span></div>";
   }
 }

@@ -81,8 +81,8 @@ final class Svg {
   static String trend(List<Point> points, List<Line> lines, String title) {
     int width = 520;
     int height = 240;
-    int left = 70;
-    int right = 20;
+    int left = 64;
+    int right = 118;
     int top = 16;
     int bottom = 62;
     List<Double> span = new ArrayList<>();
@@ -102,7 +102,7 @@ final class Svg {
     for (Line l : lines) {
       double ly = y.at(l.y());
       s.append(line(left, ly, width - right, ly, l.colour(), 1.5, "6 4"));
-      s.append(text(width - right - 2, ly - 4, "end", 11, l.label(), l.colour()));
+      s.append(text(width - right + 6, ly + 4, "start", 11, l.label(), l.colour()));
     }
     int n = points.size();
     double step = n == 1 ? 0 : (width - left - right - 40) / (double) (n - 1);
@@ -166,6 +166,11 @@ final class Svg {
       double hi = values.stream().filter(Double::isFinite).mapToDouble(Double::doubleValue).max().orElse(1);
       if (hi - lo < 1e-12) {
         double pad = Math.max(Math.abs(hi) * 0.1, 1e-3);
+        lo -= pad;
+        hi += pad;
+      }
+      if (vertical) { // room above and below, so whiskers and threshold lines do not sit on the frame
+        double pad = (hi - lo) * 0.06;
         lo -= pad;
         hi += pad;
       }

@@ -106,6 +106,40 @@ public final class AuditFixtures {
     return d == null ? "" : d.toString();
   }
 
+  /**
+   * An audit.conf over fixture outputs: writes where/bias and where/probe (share gap {@code gap} with interval
+   * [gap - 0.03, gap + 0.02], p 0.21; female name mean share 0.051; probe delta_p {@code delta} with interval
+   * [delta - 0.01, delta + 0.011]), stages bias and probe with run = false, the thresholds; extra HOCON is appended
+   * (later keys win).
+   */
+  public static Path conf(Path where, Path model, String modelId, Path corpus, Path history, double gap, double delta,
+      List<String> thresholds, String extra) throws IOException {
+    Path bias = biasOutput(where.resolve("bias"), modelId, "r", Map.of(
+        "female_male_share_gap", new Stat(gap, gap - 0.03, gap + 0.02, 0.21, 80),
+        "female_name_mean_share", new Stat(0.051, 0.040, 0.062, null, 40)));
+    Path probe = probeOutput(where.resolve("probe"), modelId,
+        Map.of("female_to_male_delta_p", new Stat(delta, delta - 0.01, delta + 0.011, 0.44, 80)), 40);
+    List<String> quoted = new ArrayList<>();
+    thresholds.forEach(t -> quoted.add(q(t)));
+    String conf = "audit {\n"
+        + "  model = " + q(model) + "\n"
+        + "  corpus = " + q(corpus) + "\n"
+        + "  history = " + q(history) + "\n"
+        + "  method = lrp-ah-ln\n"
+        + "  stages = [bias, probe]\n"
+        + "  stage {\n"
+        + "    bias { command = bias, run = false, summary = " + q(bias)
+        + ", stats-csv = " + q(bias.resolveSibling("bias_stats.csv")) + " }\n"
+        + "    probe { command = probe, run = false, summary = " + q(probe)
+        + ", stats-csv = " + q(probe.resolveSibling("probe_stats.csv")) + " }\n"
+        + "  }\n"
+        + "  thresholds = [" + String.join(", ", quoted) + "]\n"
+        + "}\n" + extra;
+    Path file = where.resolve("audit.conf");
+    Files.writeString(file, conf);
+    return file;
+  }
+
   /** A HOCON string literal. */
   public static String q(Object path) {
     return JSON.valueToTree(path.toString()).toString();

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lrpaudit.audit.AuditFixtures.Run;
-import org.lrpaudit.audit.AuditFixtures.Stat;
 import org.lrpaudit.corpus.CorpusParquet;
 import org.lrpaudit.model.TestCheckpoints;
 
@@ -61,39 +60,10 @@ class AuditJobTest {
     Files.writeString(corpus, "id,text,label\nt1,maria liked the film,1\nt2,john hated it,0\n");
   }
 
-  static Map<String, Stat> bias(double gap) {
-    Map<String, Stat> h = new LinkedHashMap<>();
-    h.put("female_male_share_gap", new Stat(gap, gap - 0.03, gap + 0.03, 0.3, 80));
-    h.put("female_name_mean_share", new Stat(0.05, 0.04, 0.06, null, 40));
-    return h;
-  }
-
-  static Map<String, Stat> probe(double delta) {
-    return Map.of("female_to_male_delta_p", new Stat(delta, delta - 0.01, delta + 0.014, 0.5, 80));
-  }
-
-  /** Writes fixture outputs and an audit.conf over them; returns the conf. */
-  Path setUp(Path where, Path corpusFile, double gap, double delta, List<String> thresholds, String stageOverrides)
+  /** Fixture outputs (gap's interval [gap - 0.03, gap + 0.02]) and an audit.conf over them. */
+  Path setUp(Path where, Path corpusFile, double gap, double delta, List<String> thresholds, String extra)
       throws IOException {
-    Path bias = AuditFixtures.biasOutput(where.resolve("bias"), modelId, "r", bias(gap));
-    Path probe = AuditFixtures.probeOutput(where.resolve("probe"), modelId, probe(delta), 40);
-    List<String> quoted = new ArrayList<>();
-    thresholds.forEach(t -> quoted.add(AuditFixtures.q(t)));
-    String conf = "audit {\n"
-        + "  model = " + AuditFixtures.q(model) + "\n"
-        + "  corpus = " + AuditFixtures.q(corpusFile) + "\n"
-        + "  history = " + AuditFixtures.q(dir.resolve("history")) + "\n"
-        + "  stages = [bias, probe]\n"
-        + "  stage {\n"
-        + "    bias { command = bias, run = false, summary = " + AuditFixtures.q(bias)
-        + ", stats-csv = " + AuditFixtures.q(bias.resolveSibling("bias_stats.csv")) + " }\n"
-        + "    probe { command = probe, run = false, summary = " + AuditFixtures.q(probe) + " }\n"
-        + "  }\n"
-        + "  thresholds = [" + String.join(", ", quoted) + "]\n"
-        + "}\n" + stageOverrides;
-    Path file = where.resolve("audit.conf");
-    Files.writeString(file, conf);
-    return file;
+    return AuditFixtures.conf(where, model, modelId, corpusFile, dir.resolve("history"), gap, delta, thresholds, extra);
   }
 
   static Run audit(Path conf, String id) {
@@ -130,7 +100,7 @@ class AuditJobTest {
     assertTrue(csv.get(0).startsWith("audit_id,time,status,model_id,corpus_fingerprint,section,source,statistic"));
     assertEquals(1, AuditRecord.JSON.readTree(history.resolve("audit_history.json").toFile()).size());
     Map<String, Double> headlineValues = parquetHeadline(history.resolve("audit_history/audit_id=a1"));
-    assertEquals(Map.of("female_male_share_gap", 0.02, "female_name_mean_share", 0.05,
+    assertEquals(Map.of("female_male_share_gap", 0.02, "female_name_mean_share", 0.051,
         "female_to_male_delta_p", 0.004), headlineValues);
   }
 
@@ -141,7 +111,7 @@ class AuditJobTest {
     JsonNode rec = record(r);
     assertEquals("fail", rec.get("status").asText());
     assertEquals("fail", rec.at("/checks/0/result").asText(), "|0.08| <= 0.05 is false");
-    assertEquals("fail", rec.at("/checks/2/result").asText(), "[0.05, 0.11] does not include 0");
+    assertEquals("fail", rec.at("/checks/2/result").asText(), "[0.05, 0.10] does not include 0");
     assertEquals("pass", rec.at("/checks/1/result").asText());
     assertTrue(r.err().contains("FAIL  female_male_share_gap.abs_value <= 0.05"), r.err());
     assertTrue(Files.isRegularFile(dir.resolve("history/records/audit_id=a1.json")));
