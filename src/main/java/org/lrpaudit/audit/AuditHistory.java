@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -74,7 +73,7 @@ public final class AuditHistory {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    out.sort(Comparator.comparing(AuditRecord::time).thenComparing(AuditRecord::auditId));
+    out.sort(AuditRecord.BY_TIME);
     return out;
   }
 

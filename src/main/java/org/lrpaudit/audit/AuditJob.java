@@ -3,7 +3,6 @@ package org.lrpaudit.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Instant;
@@ -66,7 +65,7 @@ public final class AuditJob {
 
     AuditHistory history = new AuditHistory(Paths.get(conf.history()));
     String time = start.toString();
-    Optional<AuditRecord> previous = Drift.previous(history.read(), conf.id(), fingerprint, time);
+    Optional<AuditRecord> previous = Drift.previous(history.read(), conf.id(), fingerprint, start);
     Drift drift = previous.map(p -> Drift.between(p, headline)).orElse(null);
     Map<String, Double> previousValues = drift == null ? Map.of() : drift.previousValues();
     List<CheckResult> checks = new ArrayList<>();

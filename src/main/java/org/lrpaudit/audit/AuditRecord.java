@@ -1,5 +1,6 @@
 package org.lrpaudit.audit;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +24,16 @@ public record AuditRecord(String auditId, String time, String status, int exitCo
     Outputs outputs, double durationSeconds, JsonNode config) {
 
   public static final String PASS = "pass";
+  /** Oldest first: by the instant (ISO strings of different precision do not sort as text), then by id. */
+  public static final Comparator<AuditRecord> BY_TIME =
+      Comparator.comparing(AuditRecord::instant).thenComparing(AuditRecord::auditId);
+
   public static final String FAIL = "fail";
+
+  @JsonIgnore
+  public Instant instant() {
+    return Instant.parse(time);
+  }
 
   /** Stage outputs: stage name -> summary JSON and aggregated CSV, and the relevance table of the audit. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,7 +1,7 @@
 package org.lrpaudit.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.Comparator;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,11 +18,11 @@ public record Drift(String previousAuditId, String previousTime, String previous
 
   /** The audit this one is compared with, if any: same corpus, another id, recorded at or before {@code time}. */
   static Optional<AuditRecord> previous(List<AuditRecord> history, String auditId, String corpusFingerprint,
-      String time) {
+      Instant time) {
     return history.stream()
         .filter(r -> r.corpusFingerprint().equals(corpusFingerprint) && !r.auditId().equals(auditId))
-        .filter(r -> r.time().compareTo(time) <= 0)
-        .max(Comparator.comparing(AuditRecord::time).thenComparing(AuditRecord::auditId));
+        .filter(r -> !r.instant().isAfter(time))
+        .max(AuditRecord.BY_TIME);
   }
 
   static Drift between(AuditRecord previous, Map<String, Headline> current) {

@@ -34,7 +34,7 @@ public final class DashboardJob {
         : all.stream().filter(r -> r.auditId().equals(auditId)).findFirst().orElseThrow(() ->
             new AuditException("audit " + auditId + " is not in " + historyDir));
     List<AuditRecord> trend = all.stream().filter(r -> r.corpusFingerprint().equals(audit.corpusFingerprint())
-        && r.time().compareTo(audit.time()) <= 0).toList();
+        && !r.instant().isAfter(audit.instant())).toList();
     AuditRecord.Outputs out = audit.outputs();
     JsonNode bias = summary(out, Dashboard.BIAS);
     JsonNode probe = summary(out, Dashboard.PROBE);

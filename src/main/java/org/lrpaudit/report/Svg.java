@@ -37,15 +37,7 @@ final class Svg {
     int plotW = width - left - right;
     int height = top + rows.size() * rowH + 48;
     List<Double> span = new ArrayList<>(List.of(0.0));
-    for (Interval r : rows) {
-      span.add(r.value());
-      if (r.low() != null) {
-        span.add(r.low());
-      }
-      if (r.high() != null) {
-        span.add(r.high());
-      }
-    }
+    rows.forEach(r -> addSpan(span, r.value(), r.low(), r.high()));
     Scale x = Scale.of(span, left, left + plotW, false);
     StringBuilder s = open(width, height, axisLabel);
     s.append(x.verticalGrid(top, top + rows.size() * rowH));
@@ -58,7 +50,7 @@ final class Svg {
         s.append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"#f6f8fa\"/>",
             cy - rowH / 2.0, width, rowH));
       }
-      s.append(text(left - 8, cy + 4, "end", 12, r.label()));
+      s.append(text(left - 8, cy + 4, "end", 12, shorten(r.label(), 46)));
       if (bars) {
         double a = Math.min(zero, x.at(r.value()));
         s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\" "
@@ -86,15 +78,7 @@ final class Svg {
     int top = 16;
     int bottom = 62;
     List<Double> span = new ArrayList<>();
-    for (Point p : points) {
-      span.add(p.value());
-      if (p.low() != null) {
-        span.add(p.low());
-      }
-      if (p.high() != null) {
-        span.add(p.high());
-      }
-    }
+    points.forEach(p -> addSpan(span, p.value(), p.low(), p.high()));
     lines.forEach(l -> span.add(l.y()));
     Scale y = Scale.of(span, height - bottom, top, true);
     StringBuilder s = open(width, height, title);
@@ -133,6 +117,17 @@ final class Svg {
     }
     s.append(line(left, height - bottom, width - right, height - bottom, "#444", 1, null));
     return s.append("</svg>").toString();
+  }
+
+  /** The values a scale must cover: a value and its interval ends, when known. */
+  private static void addSpan(List<Double> span, double value, Double low, Double high) {
+    span.add(value);
+    if (low != null) {
+      span.add(low);
+    }
+    if (high != null) {
+      span.add(high);
+    }
   }
 
   private static StringBuilder open(int width, int height, String title) {

@@ -145,6 +145,16 @@ public final class AuditFixtures {
     return JSON.valueToTree(path.toString()).toString();
   }
 
+  /** The first executable of the candidates; else the test fails with the message (which names what to install). */
+  public static String executable(List<String> candidates, String missing) {
+    for (String candidate : candidates) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return candidate;
+      }
+    }
+    throw new AssertionError(missing);
+  }
+
   /** Result of one command line run in this JVM. */
   public record Run(int status, String out, String err) {}
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -84,12 +83,8 @@ class NotebookTest {
   }
 
   static String nbconvert() {
-    for (String candidate : List.of("/usr/bin/jupyter-nbconvert", "/usr/local/bin/jupyter-nbconvert")) {
-      if (Files.isExecutable(Path.of(candidate))) {
-        return candidate;
-      }
-    }
-    throw new AssertionError("jupyter-nbconvert is needed to execute the notebooks: install the Debian packages "
-        + "jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib (.ci/run installs them)");
+    return AuditFixtures.executable(List.of("/usr/bin/jupyter-nbconvert", "/usr/local/bin/jupyter-nbconvert"),
+        "jupyter-nbconvert is needed to execute the notebooks: install the Debian packages jupyter-nbconvert "
+            + "python3-ipykernel python3-pandas python3-matplotlib (.ci/run installs them)");
   }
 }

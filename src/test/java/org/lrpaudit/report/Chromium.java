@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.lrpaudit.audit.AuditFixtures;
 import org.lrpaudit.model.CheckpointWriter;
 
 /**
@@ -21,13 +22,9 @@ final class Chromium {
   record Load(String dom, List<String> console) {}
 
   static String binary() {
-    for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
-      if (Files.isExecutable(Path.of(candidate))) {
-        return candidate;
-      }
-    }
-    throw new AssertionError("headless Chromium is needed by this test and was not found: install the Debian package "
-        + "chromium (apt-get install -y chromium; .ci/run installs it)");
+    return AuditFixtures.executable(List.of("/usr/bin/chromium", "/usr/bin/chromium-browser"), "headless Chromium is "
+        + "needed by this test and was not found: install the Debian package chromium (apt-get install -y chromium; "
+        + ".ci/run installs it)");
   }
 
   static Load load(Path page) throws IOException, InterruptedException {
