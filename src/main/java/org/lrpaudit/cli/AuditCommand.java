@@ -46,6 +46,10 @@ final class AuditCommand implements Callable<Integer> {
     } catch (AuditException e) {
       System.err.println("lrp-audit audit: error: " + e.getMessage());
       return AuditJob.COULD_NOT_RUN;
+    } catch (Exception e) { // anything else (an unwritable history, ...) is also "could not run", never exit 1
+      System.err.println("lrp-audit audit: error: " + e);
+      e.printStackTrace();
+      return AuditJob.COULD_NOT_RUN;
     }
   }
 

@@ -1,5 +1,6 @@
 package org.lrpaudit.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,9 @@ final class DashboardCommand implements Callable<Integer> {
       return 0;
     } catch (AuditException e) {
       System.err.println("lrp-audit dashboard: error: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      System.err.println("lrp-audit dashboard: error: cannot write the dashboard to " + output + ": " + e);
       return 2;
     } finally {
       if (spark[0] != null) {

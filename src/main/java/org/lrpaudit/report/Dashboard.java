@@ -24,9 +24,12 @@ public final class Dashboard {
 
   private Dashboard() {}
 
-  /** What the page shows: the audit, the audits of its corpus up to it (oldest first), summaries (null: absent). */
+  /**
+   * What the page shows: the audit, the audits of its corpus up to it (oldest first), summaries (null: absent), the
+   * example texts, and why there are none (null when there is no reason to give).
+   */
   public record Inputs(AuditRecord audit, List<AuditRecord> trend, JsonNode bias, JsonNode probe,
-      List<Heatmap.Example> examples) {}
+      List<Heatmap.Example> examples, String examplesNote) {}
 
   public static String html(Inputs in) {
     AuditRecord a = in.audit();
@@ -43,7 +46,7 @@ public final class Dashboard {
     groups(s, in.bias());
     topTerms(s, in.bias());
     probe(s, in.probe());
-    examples(s, in.examples());
+    examples(s, in.examples(), in.examplesNote());
     s.append("<footer>Written by <code>lrp-audit dashboard</code> from the audit history; relevance is conservative "
         + "LRP (Ali et al., ICML 2022). Intervals are 95%.</footer></main></body></html>\n");
     return s.toString();
@@ -215,10 +218,11 @@ public final class Dashboard {
         + "headline statistics</figcaption>").append(Svg.intervals(rows, "value", false)).append("</figure></section>");
   }
 
-  private static void examples(StringBuilder s, List<Heatmap.Example> examples) {
+  private static void examples(StringBuilder s, List<Heatmap.Example> examples, String note) {
     s.append("<section><h2>Example texts</h2>");
     if (examples.isEmpty()) {
-      s.append("<p class=\"muted\">No explained rows in this audit's relevance table.</p></section>");
+      s.append("<p class=\"muted\">").append(Html.text(note != null ? note
+          : "No explained rows in this audit's relevance table.")).append("</p></section>");
       return;
     }
     s.append(Heatmap.legend());

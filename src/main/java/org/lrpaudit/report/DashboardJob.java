@@ -14,6 +14,8 @@ import org.lrpaudit.audit.AuditException;
 import org.lrpaudit.audit.AuditHistory;
 import org.lrpaudit.audit.AuditRecord;
 import org.lrpaudit.audit.SummaryFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes DIR/index.html for one audit of a history (the latest unless an id is given), reading the stage outputs the
@@ -21,6 +23,7 @@ import org.lrpaudit.audit.SummaryFile;
  */
 public final class DashboardJob {
   public static final String PAGE = "index.html";
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardJob.class);
 
   private DashboardJob() {}
 
@@ -39,11 +42,20 @@ public final class DashboardJob {
     JsonNode bias = summary(out, Dashboard.BIAS);
     JsonNode probe = summary(out, Dashboard.PROBE);
     List<Heatmap.Example> texts = List.of();
-    if (out != null && out.relevance() != null && examples + exampleIds.size() > 0) {
-      texts = RelevanceExamples.read(spark.get(), out.relevance(), audit.corpus(), audit.model(), exampleIds,
-          examples);
+    String note = null;
+    if (out == null || out.relevance() == null) {
+      note = "The audit record names no relevance table (audit.relevance in audit.conf).";
+    } else if (examples + exampleIds.size() > 0) {
+      try {
+        texts = RelevanceExamples.read(spark.get(), out.relevance(), audit.corpus(), audit.model(), exampleIds,
+            examples);
+      } catch (RuntimeException e) { // e.g. the run's relevance was cleaned up: the rest of the page still stands
+        LOG.warn("dashboard: cannot read the relevance table {}: {}", out.relevance().path(), e.getMessage());
+        note = "The relevance table " + out.relevance().path() + " (run " + out.relevance().runId()
+            + ") cannot be read: " + e.getMessage();
+      }
     }
-    String html = Dashboard.html(new Dashboard.Inputs(audit, trend, bias, probe, texts));
+    String html = Dashboard.html(new Dashboard.Inputs(audit, trend, bias, probe, texts, note));
     Files.createDirectories(outDir);
     Path page = outDir.resolve(PAGE);
     Path tmp = outDir.resolve("." + PAGE + "." + UUID.randomUUID());

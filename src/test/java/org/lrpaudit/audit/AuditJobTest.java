@@ -140,6 +140,8 @@ class AuditJobTest {
         "audit.stages lists 'fairness' but audit.stage.fairness is not defined"});
     cases.put("no summaries", new String[] {"female_male_share_gap <= 1", "audit.stages = []",
         "no stage of audit.stages names a summary"});
+    cases.put("unwritable history", new String[] {"female_male_share_gap <= 1",
+        "audit.history = " + AuditFixtures.q(corpus), "lrp-audit audit: error: "});
     cases.put("bad id", new String[] {"female_male_share_gap <= 1", "audit.id = \"../x\"", "audit id '../x'"});
     int i = 0;
     for (var c : cases.entrySet()) {

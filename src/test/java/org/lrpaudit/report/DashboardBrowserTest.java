@@ -55,6 +55,8 @@ class DashboardBrowserTest {
     Path conf1 = conf(dir.resolve("d1"), model, modelId, corpus, history, true, "d1", 0.021);
     Run first = AuditFixtures.main("audit", "--conf", conf1.toString(), "--audit-id", "d1");
     assertEquals(0, first.status(), first.err());
+    assertTrue(first.out().startsWith("{\n  \"audit_id\" : \"d1\""), "standard output is the record only: "
+        + first.out());
     Path conf2 = conf(dir.resolve("d2"), model, modelId, corpus, history, false, "d1", 0.034);
     Run second = AuditFixtures.main("audit", "--conf", conf2.toString(), "--audit-id", "d2");
     assertEquals(1, second.status(), "[0.004, 0.054] does not include 0: " + second.err());
