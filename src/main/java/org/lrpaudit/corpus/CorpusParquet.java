@@ -107,11 +107,11 @@ public final class CorpusParquet {
     return rows;
   }
 
-  /** A local file as a Parquet OutputFile (parquet 1.13 has none of its own). */
-  static final class LocalOutputFile implements OutputFile {
+  /** A local file as a Parquet OutputFile (parquet 1.13 has none of its own); also used by the audit history. */
+  public static final class LocalOutputFile implements OutputFile {
     private final Path path;
 
-    LocalOutputFile(Path path) {
+    public LocalOutputFile(Path path) {
       this.path = path;
     }
 
@@ -172,10 +172,10 @@ public final class CorpusParquet {
   }
 
   /** A local file as a Parquet InputFile. */
-  static final class LocalInputFile implements InputFile {
+  public static final class LocalInputFile implements InputFile {
     private final Path path;
 
-    LocalInputFile(Path path) {
+    public LocalInputFile(Path path) {
       this.path = path;
     }
 

@@ -1,0 +1,148 @@
+package org.lrpaudit.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.lrpaudit.model.Checkpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit (issue #7): run the configured stages for one model on one corpus, read the headline statistics of their
+ * summaries, check the thresholds, compare with the previous audit of the same corpus, and record the result in
+ * audit_history. Exit status: 0 every check passes, 1 a threshold is crossed, 2 the audit could not run (then nothing
+ * is recorded).
+ */
+public final class AuditJob {
+  public static final int PASS = 0;
+  public static final int THRESHOLD_CROSSED = 1;
+  public static final int COULD_NOT_RUN = 2;
+  private static final Logger LOG = LoggerFactory.getLogger(AuditJob.class);
+
+  private final Commands commands;
+  private final Clock clock;
+
+  public AuditJob(Commands commands, Clock clock) {
+    this.commands = commands;
+    this.clock = clock;
+  }
+
+  /** Runs the audit described by conf; throws AuditException when it cannot run. */
+  public AuditRecord run(AuditConf conf) throws IOException {
+    Instant start = clock.instant();
+    checkRegistered(conf.stages());
+    for (StageCall stage : conf.stages()) {
+      if (stage.run()) {
+        runStage(stage);
+      } else {
+        LOG.info("audit {}: stage {} not run (run = false), using its existing outputs", conf.id(), stage.name());
+      }
+    }
+    String modelId = modelId(conf.model());
+    String fingerprint = CorpusFingerprint.of(conf.corpus());
+    Map<String, Headline> headline = new TreeMap<>();
+    Map<String, String> summaries = new TreeMap<>();
+    Map<String, String> statsCsv = new TreeMap<>();
+    for (StageCall stage : conf.stages()) {
+      if (stage.summary() != null) {
+        summaries.put(stage.name(), stage.summary());
+        readSummary(stage, modelId, headline);
+      }
+      if (stage.statsCsv() != null) {
+        statsCsv.put(stage.name(), stage.statsCsv());
+      }
+    }
+
+    AuditHistory history = new AuditHistory(Paths.get(conf.history()));
+    String time = start.toString();
+    Optional<AuditRecord> previous = Drift.previous(history.read(), conf.id(), fingerprint, start);
+    Drift drift = previous.map(p -> Drift.between(p, headline)).orElse(null);
+    Map<String, Double> previousValues = drift == null ? Map.of() : drift.previousValues();
+    List<CheckResult> checks = new ArrayList<>();
+    for (Check c : conf.checks()) {
+      checks.add(c.evaluate(headline, previousValues));
+    }
+    boolean crossed = checks.stream().anyMatch(c -> c.result().equals(CheckResult.FAIL));
+    double seconds = (clock.millis() - start.toEpochMilli()) / 1000.0;
+    AuditRecord record = new AuditRecord(conf.id(), time, crossed ? AuditRecord.FAIL : AuditRecord.PASS,
+        crossed ? THRESHOLD_CROSSED : PASS, modelId, conf.model(), conf.corpus(), fingerprint, headline, checks, drift,
+        new AuditRecord.Outputs(summaries, statsCsv, conf.relevance()), seconds, conf.config());
+    history.write(record);
+    return record;
+  }
+
+  /** Every stage to run must name a registered sub-command; checked before the first stage runs. */
+  void checkRegistered(List<StageCall> stages) {
+    for (StageCall s : stages) {
+      if (s.run() && !commands.names().contains(s.command())) {
+        throw new AuditException("stage '" + s.name() + "' runs the sub-command '" + s.command() + "', which this "
+            + "build of lrp-audit does not have (registered: " + String.join(", ", new TreeSet<>(commands.names())) + "). Set "
+            + "audit.stage." + s.name() + ".run = false to audit outputs that already exist, or leave the stage out "
+            + "of audit.stages");
+      }
+    }
+  }
+
+  private void runStage(StageCall stage) {
+    List<String> line = new ArrayList<>();
+    line.add(stage.command());
+    line.addAll(stage.args());
+    LOG.info("audit: stage {}: lrp-audit {}", stage.name(), String.join(" ", line));
+    // The stages print their own results on standard output; the audit's standard output is its record only.
+    PrintStream out = System.out;
+    int status;
+    System.setOut(System.err);
+    try {
+      status = commands.run(line);
+    } catch (RuntimeException e) {
+      throw new AuditException("stage '" + stage.name() + "' failed: " + e.getMessage(), e);
+    } finally {
+      System.setOut(out);
+    }
+    if (status != 0) {
+      throw new AuditException("stage '" + stage.name() + "' (lrp-audit " + stage.command() + ") failed with exit "
+          + "status " + status + " (its error is logged above)");
+    }
+  }
+
+  private static String modelId(String model) {
+    try {
+      return Checkpoint.open(model).modelId();
+    } catch (RuntimeException e) {
+      throw new AuditException("cannot read the model " + model + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Adds the summary's headline map; its model_id, when it has one, must be the audited model's. */
+  private static void readSummary(StageCall stage, String modelId, Map<String, Headline> headline) {
+    JsonNode summary = SummaryFile.read(stage.summary());
+    JsonNode summaryModel = summary.get("model_id");
+    if (summaryModel != null && !summaryModel.isNull() && !summaryModel.asText().equals(modelId)) {
+      throw new AuditException(stage.summary() + " was computed for model " + summaryModel.asText() + ", not for the "
+          + "audited model " + modelId + " (stale outputs?)");
+    }
+    JsonNode map = summary.get("headline");
+    if (map == null || !map.isObject()) {
+      throw new AuditException(stage.summary() + " has no headline object");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      Headline h = Headline.fromJson(stage.name(), e.getKey(), e.getValue(), stage.summary());
+      Headline clash = headline.put(e.getKey(), h);
+      if (clash != null) {
+        throw new AuditException("headline statistic '" + e.getKey() + "' appears in the summaries of both stage '"
+            + clash.source() + "' and stage '" + stage.name() + "': thresholds could not tell them apart");
+      }
+    }
+  }
+}

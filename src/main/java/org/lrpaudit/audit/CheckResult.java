@@ -1,0 +1,15 @@
+package org.lrpaudit.audit;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The outcome of one threshold: the value it read (actual; for interval checks ci_low and ci_high) and its result,
+ * pass, fail, or skipped (a drift check without a previous audit).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CheckResult(String check, String statistic, String field, String op, double limit, Double actual,
+    Double ciLow, Double ciHigh, String result) {
+  public static final String PASS = "pass";
+  public static final String FAIL = "fail";
+  public static final String SKIPPED = "skipped";
+}

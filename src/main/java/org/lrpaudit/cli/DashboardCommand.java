@@ -1,0 +1,59 @@
+package org.lrpaudit.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.lrpaudit.audit.AuditException;
+import org.lrpaudit.report.DashboardJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "dashboard", mixinStandardHelpOptions = true,
+    description = {"Static bias dashboard of an audit: DIR/index.html, self-contained (no script, no external "
+        + "resource), from the audit history and the stage outputs the audit record points to (README, \"Dashboard\").",
+        "Prints the page's path on standard output."})
+final class DashboardCommand implements Callable<Integer> {
+  @Option(names = "--history", required = true, paramLabel = "DIR", description = "The audit history folder.")
+  Path history;
+
+  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder for index.html.")
+  Path output;
+
+  @Option(names = "--audit-id", paramLabel = "ID", description = "Audit to show (default: the latest).")
+  String auditId;
+
+  @Option(names = "--examples", paramLabel = "N", defaultValue = "8",
+      description = "Example texts as heatmaps, the most confident of each predicted class in turn (default 8).")
+  int examples;
+
+  @Option(names = "--example-ids", paramLabel = "ID,...", split = ",",
+      description = "Ids of texts to show first.")
+  List<String> exampleIds = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    SparkSession[] spark = new SparkSession[1];
+    try {
+      Path page = DashboardJob.write(history, auditId, output, examples, exampleIds, () -> {
+        spark[0] = SparkSession.builder().appName("lrp-audit dashboard").master("local[1]")
+            .config("spark.ui.enabled", "false").getOrCreate();
+        return spark[0];
+      });
+      System.out.println(page.toAbsolutePath());
+      return 0;
+    } catch (AuditException e) {
+      System.err.println("lrp-audit dashboard: error: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      System.err.println("lrp-audit dashboard: error: cannot write the dashboard to " + output + ": " + e);
+      return 2;
+    } finally {
+      if (spark[0] != null) {
+        spark[0].stop();
+      }
+    }
+  }
+}

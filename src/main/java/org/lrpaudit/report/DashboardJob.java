@@ -1,0 +1,73 @@
+package org.lrpaudit.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import org.lrpaudit.audit.AuditException;
+import org.lrpaudit.audit.AuditHistory;
+import org.lrpaudit.audit.AuditRecord;
+import org.lrpaudit.audit.SummaryFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes DIR/index.html for one audit of a history (the latest unless an id is given), reading the stage outputs the
+ * audit record points to. Spark is started only to read the relevance table for the heatmaps.
+ */
+public final class DashboardJob {
+  public static final String PAGE = "index.html";
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardJob.class);
+
+  private DashboardJob() {}
+
+  public static Path write(Path historyDir, String auditId, Path outDir, int examples, List<String> exampleIds,
+      Supplier<SparkSession> spark) throws IOException {
+    List<AuditRecord> all = new AuditHistory(historyDir).read();
+    if (all.isEmpty()) {
+      throw new AuditException("no audits recorded in " + historyDir);
+    }
+    AuditRecord audit = auditId == null ? all.get(all.size() - 1)
+        : all.stream().filter(r -> r.auditId().equals(auditId)).findFirst().orElseThrow(() ->
+            new AuditException("audit " + auditId + " is not in " + historyDir));
+    List<AuditRecord> trend = all.stream().filter(r -> r.corpusFingerprint().equals(audit.corpusFingerprint())
+        && !r.instant().isAfter(audit.instant())).toList();
+    AuditRecord.Outputs out = audit.outputs();
+    JsonNode bias = summary(out, Dashboard.BIAS);
+    JsonNode probe = summary(out, Dashboard.PROBE);
+    List<Heatmap.Example> texts = List.of();
+    String note = null;
+    if (out == null || out.relevance() == null) {
+      note = "The audit record names no relevance table (audit.relevance in audit.conf).";
+    } else if (examples + exampleIds.size() > 0) {
+      try {
+        texts = RelevanceExamples.read(spark.get(), out.relevance(), audit.corpus(), audit.model(), exampleIds,
+            examples);
+      } catch (RuntimeException e) { // e.g. the run's relevance was cleaned up: the rest of the page still stands
+        LOG.warn("dashboard: cannot read the relevance table {}: {}", out.relevance().path(), e.getMessage());
+        note = "The relevance table " + out.relevance().path() + " (run " + out.relevance().runId()
+            + ") cannot be read: " + e.getMessage();
+      }
+    }
+    String html = Dashboard.html(new Dashboard.Inputs(audit, trend, bias, probe, texts, note));
+    Files.createDirectories(outDir);
+    Path page = outDir.resolve(PAGE);
+    Path tmp = outDir.resolve("." + PAGE + "." + UUID.randomUUID());
+    Files.writeString(tmp, html, StandardCharsets.UTF_8);
+    Files.move(tmp, page, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return page;
+  }
+
+  private static JsonNode summary(AuditRecord.Outputs out, String stage) {
+    if (out == null || out.summaries() == null || !out.summaries().containsKey(stage)) {
+      return null;
+    }
+    return SummaryFile.read(out.summaries().get(stage));
+  }
+}

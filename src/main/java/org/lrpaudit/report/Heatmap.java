@@ -1,0 +1,83 @@
+package org.lrpaudit.report;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A text as a token heatmap: each word of the relevance table's {@code words} on a diverging background, red for
+ * relevance towards the explained class, blue against it, white for none, scaled per text by its largest |relevance|.
+ * The text between words (spaces, punctuation the tokenizer dropped) is shown as it is; everything is escaped.
+ */
+final class Heatmap {
+  private static final int[] WHITE = {247, 247, 247};
+  private static final int[] RED = {178, 24, 43};
+  private static final int[] BLUE = {33, 102, 172};
+
+  private Heatmap() {}
+
+  /** A word of the relevance table: UTF-16 offsets into the text, end exclusive. */
+  record Word(String token, int start, int end, double relevance) {}
+
+  /** One explained text (text null when the corpus could not be read: the words are shown instead). */
+  record Example(String id, String text, Integer label, String predictedLabel, String explainedLabel,
+      double explainedLogit, List<Word> words, boolean truncated) {}
+
+  static String html(Example e) {
+    double max = e.words().stream().mapToDouble(w -> Math.abs(w.relevance())).max().orElse(0);
+    StringBuilder s = new StringBuilder("<div class=\"heatmap\">");
+    List<Word> words = e.words().stream().filter(w -> w.end() > w.start())
+        .sorted(Comparator.comparingInt(Word::start)).toList();
+    if (e.text() != null && fits(words, e.text())) {
+      int pos = 0;
+      for (Word w : words) {
+        s.append(Html.text(e.text().substring(pos, w.start())));
+        s.append(span(e.text().substring(w.start(), w.end()), w.relevance(), max));
+        pos = w.end();
+      }
+      s.append(Html.text(e.text().substring(pos)));
+    } else {
+      for (Word w : words) {
+        s.append(span(w.token(), w.relevance(), max)).append(' ');
+      }
+    }
+    return s.append("</div>").toString();
+  }
+
+  /** Offsets increasing, without overlap, inside the text. */
+  private static boolean fits(List<Word> words, String text) {
+    int pos = 0;
+    for (Word w : words) {
+      if (w.start() < pos || w.end() > text.length()) {
+        return false;
+      }
+      pos = w.end();
+    }
+    return true;
+  }
+
+  private static String span(String word, double relevance, double max) {
+    double t = max == 0 ? 0 : relevance / max;
+    return "<span class=\"w\" style=\"background:" + colour(t) + (Math.abs(t) > 0.6 ? ";color:#fff" : "")
+        + "\" title=\"relevance " + Html.num(relevance) + "\">" + Html.text(word) + "</span>";
+  }
+
+  /** t in [-1, 1]: blue through white to red. */
+  static String colour(double t) {
+    double a = Math.min(1, Math.abs(t));
+    int[] end = t >= 0 ? RED : BLUE;
+    int[] c = new int[3];
+    for (int i = 0; i < 3; i++) {
+      c[i] = (int) Math.round(WHITE[i] + a * (end[i] - WHITE[i]));
+    }
+    return String.format(Locale.ROOT, "#%02x%02x%02x", c[0], c[1], c[2]);
+  }
+
+  /** The colour scale, as a CSS gradient with its meaning. */
+  static String legend() {
+    return "<div class=\"legend\"><span>&minus;max |R|</span><span class=\"bar\" style=\"background:"
+        + "linear-gradient(to right," + colour(-1) + "," + colour(-0.5) + "," + colour(0) + "," + colour(0.5) + ","
+        + colour(1) + ")\"></span><span>+max |R|</span><span>blue: relevance against the explained class, red: "
+        + "towards it; each text scaled by its own largest |R| (hover a word for its value)</span></div>";
+  }
+}

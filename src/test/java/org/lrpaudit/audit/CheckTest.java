@@ -1,0 +1,77 @@
+package org.lrpaudit.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The threshold language: every form and field, boundaries, and the errors a broken threshold gives. */
+class CheckTest {
+  static final Map<String, Headline> H = Map.of(
+      "gap", new Headline("bias", "gap", -0.03, -0.05, -0.01, 0.004, 80L, null),
+      "share", new Headline("bias", "share", 0.2, null, null, null, null, null));
+
+  static String result(String expression, Map<String, Double> previous) {
+    return Check.parse(expression).evaluate(H, previous).result();
+  }
+
+  static String result(String expression) {
+    return result(expression, Map.of());
+  }
+
+  @Test
+  void comparisonsReadTheNamedField() {
+    assertEquals("pass", result("gap <= -0.03"), "value is the default field; <= includes equality");
+    assertEquals("fail", result("gap < -0.03"));
+    assertEquals("pass", result("gap.abs_value <= 0.03"));
+    assertEquals("fail", result("gap.abs_value<0.03"), "spaces are optional");
+    assertEquals("pass", result("gap.ci_high >= -0.01"));
+    assertEquals("fail", result("gap.ci_low > -0.05"));
+    assertEquals("fail", result("gap.p_value >= 0.01"), "p = 0.004");
+    assertEquals("pass", result("gap.n >= 80"));
+    assertEquals("pass", result("gap.n == 80"));
+    assertEquals("fail", result("gap.n != 80"));
+    assertEquals("pass", result("share.value >= 2e-1"), "exponent notation");
+    assertEquals(0.03, Check.parse("gap.abs_value <= 0.05").evaluate(H, Map.of()).actual(), 0);
+  }
+
+  @Test
+  void intervalChecks() {
+    assertEquals("pass", result("gap interval excludes 0"), "[-0.05, -0.01] excludes 0");
+    assertEquals("fail", result("gap interval includes 0"));
+    assertEquals("pass", result("gap interval includes -0.01"), "ends belong to the interval");
+    assertEquals("fail", result("gap interval excludes -0.05"));
+    CheckResult r = Check.parse("gap interval excludes 0").evaluate(H, Map.of());
+    assertEquals(-0.05, r.ciLow(), 0);
+    assertEquals(-0.01, r.ciHigh(), 0);
+    assertNull(r.actual());
+  }
+
+  @Test
+  void driftChecksUseThePreviousValueOrAreSkipped() {
+    assertEquals("skipped", result("gap.abs_change <= 0.01"));
+    // -0.03 - (-0.01) = -0.02
+    assertEquals("fail", result("gap.abs_change <= 0.01", Map.of("gap", -0.01)));
+    assertEquals("pass", result("gap.change >= -0.02", Map.of("gap", -0.01)));
+    assertEquals(-0.02, Check.parse("gap.change >= -1").evaluate(H, Map.of("gap", -0.01)).actual(), 1e-15);
+  }
+
+  @Test
+  void brokenThresholdsNameThemselves() {
+    assertTrue(assertThrows(AuditException.class, () -> Check.parse("gap is small")).getMessage()
+        .contains("\"gap is small\" is not of the form"));
+    assertTrue(assertThrows(AuditException.class, () -> Check.parse("gap.mean <= 1")).getMessage()
+        .contains("unknown field 'mean'"));
+    assertThrows(AuditException.class, () -> Check.parse("gap <= "));
+    assertThrows(AuditException.class, () -> Check.parse("gap interval contains 0"));
+    assertTrue(assertThrows(AuditException.class, () -> result("other <= 1")).getMessage()
+        .contains("no headline statistic 'other'"));
+    assertTrue(assertThrows(AuditException.class, () -> result("share interval excludes 0")).getMessage()
+        .contains("has no ci_low"));
+    assertTrue(assertThrows(AuditException.class, () -> result("share.p_value >= 0.01")).getMessage()
+        .contains("has no p_value"));
+  }
+}
