@@ -136,7 +136,7 @@ public final class ExplainBenchmark implements Callable<Integer> {
     if (threads != null) { // read once at engine start, which has not happened yet
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     }
-    List<Method> timed = methods == null ? List.of(Method.values()) : methods.stream().map(Method::parse).toList();
+    List<Method> timed = methods == null ? Method.propagationMethods() : methods.stream().map(Method::parse).toList();
     List<Method> profiled = profile.stream().map(Method::parse).toList();
 
     boolean temporary = modelDir == null;

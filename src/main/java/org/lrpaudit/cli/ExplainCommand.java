@@ -31,8 +31,15 @@ final class ExplainCommand implements Callable<Integer> {
   String output;
 
   @Option(names = "--methods", paramLabel = "M,...",
-      description = "Comma-separated: lrp-ah-ln, lrp-ah, lrp-ln, gi, and forward (logits only). Default lrp-ah-ln.")
+      description = "Comma-separated: lrp-ah-ln, lrp-ah, lrp-ln, gi; baselines random, attn-last, rollout, gae, ig; "
+          + "and forward (logits only). Default lrp-ah-ln.")
   String methods;
+
+  @Option(names = "--ig-steps", paramLabel = "N", description = "Integrated Gradients steps (method ig; default 20).")
+  Integer igSteps;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Seed of the random baseline (default 0).")
+  Long seed;
 
   @Option(names = "--target", paramLabel = "TARGET",
       description = "predicted (default) | label (the row's gold label) | label:N | class:NAME.")
@@ -115,6 +122,8 @@ final class ExplainCommand implements Callable<Integer> {
     set(p, "chunk-rows", chunkRows);
     set(p, "partitions", partitions);
     set(p, "partition-rows", partitionRows);
+    set(p, "ig-steps", igSteps);
+    set(p, "seed", seed);
     ExplainSettings settings = ExplainSettings.from(p);
 
     SparkSession.Builder builder = SparkSession.builder().appName("lrp-audit explain");

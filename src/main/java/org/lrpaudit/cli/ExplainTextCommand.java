@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.lrpaudit.explain.Explainer;
 import org.lrpaudit.explain.Explanation;
 import org.lrpaudit.explain.Method;
+import org.lrpaudit.explain.MethodOptions;
 import org.lrpaudit.explain.Target;
 import org.lrpaudit.explain.TextInput;
 import org.lrpaudit.explain.TokenBudget;
@@ -34,8 +35,16 @@ final class ExplainTextCommand implements Callable<Integer> {
   String model;
 
   @Option(names = "--method", defaultValue = "lrp-ah-ln", paramLabel = "METHOD",
-      description = "gi | lrp-ah | lrp-ln | lrp-ah-ln (default: ${DEFAULT-VALUE}, the paper's LRP(AH+LN)).")
+      description = "gi | lrp-ah | lrp-ln | lrp-ah-ln (default: ${DEFAULT-VALUE}, the paper's LRP(AH+LN)), or a "
+          + "baseline: random | attn-last | rollout | gae | ig.")
   String method;
+
+  @Option(names = "--ig-steps", defaultValue = "20", paramLabel = "N",
+      description = "Integrated Gradients steps (method ig; default ${DEFAULT-VALUE}).")
+  int igSteps;
+
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the random baseline (default 0).")
+  long seed;
 
   @Option(names = "--target", defaultValue = "predicted", paramLabel = "TARGET",
       description = "Class whose logit is explained: predicted (default), label:N (class index N) or class:NAME "
@@ -75,7 +84,8 @@ final class ExplainTextCommand implements Callable<Integer> {
     ObjectMapper json = new ObjectMapper();
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     try (TextClassifier classifier = TextClassifier.load(model, maxLength)) {
-      Explainer explainer = new Explainer(classifier, new TokenBudget(batchTokens, 64));
+      Explainer explainer = new Explainer(classifier, new TokenBudget(batchTokens, 64),
+          new MethodOptions(igSteps, seed));
       for (Explanation e : explainer.explain(inputs, m, t)) {
         out.println(json.writeValueAsString(ExplanationJson.of(e)));
       }

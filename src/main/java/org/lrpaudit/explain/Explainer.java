@@ -3,8 +3,6 @@ package org.lrpaudit.explain;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,10 +28,16 @@ public final class Explainer {
 
   private final TextClassifier classifier;
   private final TokenBudget budget;
+  private final MethodOptions options;
 
-  public Explainer(TextClassifier classifier, TokenBudget budget) {
+  public Explainer(TextClassifier classifier, TokenBudget budget, MethodOptions options) {
     this.classifier = classifier;
     this.budget = budget;
+    this.options = options;
+  }
+
+  public Explainer(TextClassifier classifier, TokenBudget budget) {
+    this(classifier, budget, MethodOptions.DEFAULT);
   }
 
   public Explainer(TextClassifier classifier) {
@@ -55,11 +59,16 @@ public final class Explainer {
 
   public List<Explanation> explainTokenized(List<TextInput> inputs, List<TokenizedText> tokenized, Method method,
       Target target) {
-    return explainTokenized(inputs, tokenized, method.rules(), method.id(), target);
+    return explainTokenized(inputs, tokenized, method.create(options), method.id(), target);
   }
 
   /** With rules other than the four methods' (tests switch the rules on one at a time). */
   List<Explanation> explainTokenized(List<TextInput> inputs, List<TokenizedText> tokenized, PropagationRules rules,
+      String methodName, Target target) {
+    return explainTokenized(inputs, tokenized, new GradientTimesInput(rules), methodName, target);
+  }
+
+  List<Explanation> explainTokenized(List<TextInput> inputs, List<TokenizedText> tokenized, RelevanceMethod method,
       String methodName, Target target) {
     Explanation[] out = new Explanation[inputs.size()];
     int[] lengths = tokenized.stream().mapToInt(TokenizedText::length).toArray();
@@ -67,7 +76,7 @@ public final class Explainer {
       List<TokenizedText> rows = batch.stream().map(tokenized::get).toList();
       List<Integer> labels = batch.stream().map(i -> inputs.get(i).label()).toList();
       List<Explanation> done = explainBatch(batch.stream().map(i -> inputs.get(i).text()).toList(), rows, labels,
-          rules, methodName, target);
+          method, methodName, target);
       for (int k = 0; k < batch.size(); k++) {
         out[batch.get(k)] = done.get(k);
       }
@@ -112,10 +121,10 @@ public final class Explainer {
   private static final int NON_FINITE_RETRIES = 2;
 
   private List<Explanation> explainBatch(List<String> texts, List<TokenizedText> rows, List<Integer> labels,
-      PropagationRules rules, String methodName, Target target) {
+      RelevanceMethod method, String methodName, Target target) {
     for (int attempt = 0; ; attempt++) {
       try {
-        return explainBatchOnce(texts, rows, labels, rules, methodName, target);
+        return explainBatchOnce(texts, rows, labels, method, methodName, target);
       } catch (NonFiniteRelevanceException e) {
         if (attempt >= NON_FINITE_RETRIES) {
           throw new IllegalStateException(e.getMessage() + " (still after " + NON_FINITE_RETRIES + " recomputations)");
@@ -126,7 +135,7 @@ public final class Explainer {
   }
 
   private List<Explanation> explainBatchOnce(List<String> texts, List<TokenizedText> rows, List<Integer> labels,
-      PropagationRules rules, String methodName, Target target) {
+      RelevanceMethod method, String methodName, Target target) {
     SequenceClassifier model = classifier.model();
     EncodedBatch enc = encode(rows);
     int b = enc.size();
@@ -136,30 +145,13 @@ public final class Explainer {
       JniUtils.setGradMode(false);
       NDArray h0 = model.embed(m, enc); // a leaf: no graph behind it
       NDArray maskBias = model.maskBias(m, enc);
-      JniUtils.setGradMode(true);
-      h0.setRequiresGradient(true);
-      NDArray logits = model.logits(h0, maskBias, rules, null);
-      double[] logitValues = logits.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
-      int c = (int) logits.getShape().get(1);
-      if (!Arrays.stream(logitValues).allMatch(Double::isFinite)) {
-        throw new IllegalStateException("the model produced non-finite logits " + Arrays.toString(logitValues)
-            + " for a batch of " + b + " texts of up to " + l + " tokens");
-      }
-
-      int[] explained = new int[b];
-      int[] predicted = new int[b];
-      double[] select = new double[b * c];
-      for (int k = 0; k < b; k++) {
-        predicted[k] = argmax(logitValues, k * c, c);
-        explained[k] = target.resolve(predicted[k], labels.get(k), classifier.config().labels());
-        select[k * c + explained[k]] = 1;
-      }
-      // Rows are independent (attention never crosses rows), so one backward pass of sum_k f_{c_k}(row k) gives every
-      // row's own gradient.
-      NDArray seed = m.create(select, new Shape(b, c)).toType(model.dataType(), false);
-      JniUtils.backward((PtNDArray) logits, (PtNDArray) seed, false, false);
+      List<String> names = classifier.config().labels();
+      BatchPass pass = new BatchPass(model, m, enc, h0, maskBias,
+          (k, predicted) -> target.resolve(predicted, labels.get(k), names));
+      double[] relevance = method.relevance(pass);
       JniUtils.setGradMode(false);
-      double[] relevance = h0.mul(h0.getGradient()).sum(new int[] {2}).toType(DataType.FLOAT64, false).toDoubleArray();
+      double[] logitValues = pass.logits();
+      int c = logitValues.length / b;
 
       long nonFinite = Arrays.stream(relevance).filter(v -> !Double.isFinite(v)).count();
       if (nonFinite > 0) {
@@ -170,7 +162,7 @@ public final class Explainer {
       List<Explanation> out = new ArrayList<>(b);
       for (int k = 0; k < b; k++) {
         out.add(assemble(texts.get(k), rows.get(k), methodName, Arrays.copyOfRange(logitValues, k * c, (k + 1) * c),
-            predicted[k], explained[k], relevance, k * l));
+            pass.predicted()[k], pass.explained()[k], relevance, k * l));
       }
       return out;
     } finally {
@@ -212,15 +204,5 @@ public final class Explainer {
         }
       }
     }
-  }
-
-  private static int argmax(double[] v, int from, int n) {
-    int best = 0;
-    for (int i = 1; i < n; i++) {
-      if (v[from + i] > v[from + best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

@@ -24,9 +24,9 @@ public record EncoderLayer(
   /**
    * @param x [B, L, D]
    * @param maskBias [B, 1, 1, L]: 0 for real keys, the most negative finite value for padding
-   * @param observer receives the attention probabilities (before any rule) for attention-based baselines; may be null
+   * @param hook sees the attention probabilities (before any rule) and returns the P to go on with; may be null
    */
-  public NDArray forward(NDArray x, NDArray maskBias, PropagationRules rules, AttentionObserver observer, int layer) {
+  public NDArray forward(NDArray x, NDArray maskBias, PropagationRules rules, AttentionHook hook, int layer) {
     long b = x.getShape().get(0);
     long l = x.getShape().get(1);
     long d = x.getShape().get(2);
@@ -36,8 +36,8 @@ public record EncoderLayer(
     NDArray v = heads(value.apply(x), b, l, dh);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).divi(Math.sqrt(dh)).addi(maskBias);
     NDArray p = scores.softmax(-1);
-    if (observer != null) {
-      observer.onAttention(layer, p);
+    if (hook != null) {
+      p = hook.apply(layer, p);
     }
     NDArray ctx = rules.attentionProbabilities(p).matMul(v) // rule point: AH
         .transpose(0, 2, 1, 3).reshape(new Shape(b, l, d));

@@ -139,18 +139,23 @@ public final class SequenceClassifier implements AutoCloseable {
 
   /** Logits [B, labels] from h0 under the given rules; the observer (nullable) sees each layer's attention. */
   public NDArray logits(NDArray h0, NDArray maskBias, PropagationRules rules, AttentionObserver observer) {
-    return head.apply(encode(h0, maskBias, rules, observer), rules);
+    return hookedLogits(h0, maskBias, rules, AttentionHook.of(observer));
+  }
+
+  /** Logits [B, labels] from h0; the hook (nullable) sees each layer's attention P and returns the P to use. */
+  public NDArray hookedLogits(NDArray h0, NDArray maskBias, PropagationRules rules, AttentionHook hook) {
+    return head.apply(encode(h0, maskBias, rules, hook), rules);
   }
 
   /** The last encoder layer's output [B, L, D] from h0 (HuggingFace's last_hidden_state), before the head. */
   public NDArray encode(NDArray h0, NDArray maskBias, PropagationRules rules) {
-    return encode(h0, maskBias, rules, null);
+    return encode(h0, maskBias, rules, (AttentionHook) null);
   }
 
-  private NDArray encode(NDArray h0, NDArray maskBias, PropagationRules rules, AttentionObserver observer) {
+  private NDArray encode(NDArray h0, NDArray maskBias, PropagationRules rules, AttentionHook hook) {
     NDArray h = h0;
     for (int i = 0; i < layers.size(); i++) {
-      h = layers.get(i).forward(h, maskBias, rules, observer, i);
+      h = layers.get(i).forward(h, maskBias, rules, hook, i);
     }
     return h;
   }

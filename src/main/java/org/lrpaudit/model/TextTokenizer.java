@@ -17,6 +17,7 @@ public final class TextTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final int maxLength;
   private final long padId;
+  private final long unkId;
 
   public TextTokenizer(Path tokenizerJson, int maxLength, int modelVocabSize) {
     this.maxLength = maxLength;
@@ -26,6 +27,7 @@ public final class TextTokenizer implements AutoCloseable {
           + modelVocabSize + " (tokenizer and weights do not belong together)");
     }
     this.padId = vocab.padId;
+    this.unkId = vocab.unkId;
     try {
       tokenizer = HuggingFaceTokenizer.builder()
           .optTokenizerPath(tokenizerJson)
@@ -45,6 +47,14 @@ public final class TextTokenizer implements AutoCloseable {
 
   public long padId() {
     return padId;
+  }
+
+  /** Id of the unknown token (model.unk_token, e.g. [UNK]), which the faithfulness tasks put in place of removed tokens. */
+  public long unkId() {
+    if (unkId < 0) {
+      throw new CheckpointException("the tokenizer has no unknown token (model.unk_token) in its vocabulary");
+    }
+    return unkId;
   }
 
   public TokenizedText encode(String text) {
@@ -88,7 +98,7 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   /** Largest id the tokenizer can emit and its padding id, read from tokenizer.json itself. */
-  private record VocabInfo(long maxId, long padId) {
+  private record VocabInfo(long maxId, long padId, long unkId) {
     static VocabInfo read(Path file) {
       JsonNode root;
       try {
@@ -98,12 +108,17 @@ public final class TextTokenizer implements AutoCloseable {
       }
       long max = -1;
       long pad = 0;
+      long unk = -1;
+      String unkToken = root.path("model").path("unk_token").asText("[UNK]");
       JsonNode vocab = root.path("model").path("vocab");
       for (Iterator<java.util.Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
         var f = it.next();
         max = Math.max(max, f.getValue().asLong());
         if (f.getKey().equals("[PAD]") || f.getKey().equals("<pad>")) {
           pad = f.getValue().asLong();
+        }
+        if (f.getKey().equals(unkToken)) {
+          unk = f.getValue().asLong();
         }
       }
       for (JsonNode t : root.path("added_tokens")) {
@@ -113,7 +128,7 @@ public final class TextTokenizer implements AutoCloseable {
         throw new CheckpointException(file + ": no vocabulary found under model.vocab (only WordPiece-style "
             + "tokenizer.json files are supported)");
       }
-      return new VocabInfo(max, pad);
+      return new VocabInfo(max, pad, unk);
     }
   }
 }

@@ -44,10 +44,17 @@ public final class CorpusReader {
 
   private final SparkSession spark;
   private final ExplainSettings s;
+  private final String where;
 
   public CorpusReader(SparkSession spark, ExplainSettings settings) {
+    this(spark, settings, null);
+  }
+
+  /** where: a Spark SQL condition on the input's own columns (e.g. split IN ('test')), for Parquet and CSV/TSV inputs. */
+  public CorpusReader(SparkSession spark, ExplainSettings settings, String where) {
     this.spark = spark;
     this.s = settings;
+    this.where = where;
   }
 
   public Dataset<Row> read() {
@@ -58,7 +65,12 @@ public final class CorpusReader {
         case "parquet" -> tabular(spark.read().parquet(s.input()), true, needLabel);
         case "csv", "tsv" -> tabular(spark.read().option("header", "true").option("sep", format.equals("tsv") ? "\t" : ",")
             .option("multiLine", "true").option("escape", "\"").option("mode", "PERMISSIVE").csv(s.input()), false, needLabel);
-        default -> jsonLines(needLabel);
+        default -> {
+          if (where != null) {
+            throw new JobException("selecting rows (" + where + ") needs a Parquet or CSV/TSV input, not JSON lines");
+          }
+          yield jsonLines(needLabel);
+        }
       };
     } catch (JobException e) {
       throw e;
@@ -106,7 +118,8 @@ public final class CorpusReader {
     }
   }
 
-  private Dataset<Row> tabular(Dataset<Row> df, boolean typed, boolean needLabel) {
+  private Dataset<Row> tabular(Dataset<Row> all, boolean typed, boolean needLabel) {
+    Dataset<Row> df = where == null ? all : all.where(where);
     String idCol = column(df, s.idColumn(), "id");
     String textCol = column(df, s.textColumn(), "text");
     String labelCol = find(df, s.labelColumn());

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import org.lrpaudit.explain.Method;
+import org.lrpaudit.explain.MethodOptions;
 import org.lrpaudit.explain.Target;
 
 /**
@@ -37,7 +38,9 @@ public record ExplainSettings(
     int chunkRows,
     int partitions,
     int partitionRows,
-    int progressSeconds) implements Serializable {
+    int progressSeconds,
+    int igSteps,
+    long seed) implements Serializable {
 
   /** The output "method" that runs the forward pass only (logits and prediction, no relevance). */
   public static final String FORWARD = "forward";
@@ -61,6 +64,8 @@ public record ExplainSettings(
     p.setProperty("partitions", "0");
     p.setProperty("partition-rows", "5000");
     p.setProperty("progress-seconds", "10");
+    p.setProperty("ig-steps", "20");
+    p.setProperty("seed", "0");
     return p;
   }
 
@@ -85,7 +90,8 @@ public record ExplainSettings(
         p.getProperty("target", "predicted").trim(), blankToNull(p.getProperty("run-id")),
         Boolean.parseBoolean(p.getProperty("overwrite", "false").trim()),
         integer(p, "max-length"), integer(p, "max-chars"), integer(p, "batch-tokens"), integer(p, "batch-rows"),
-        integer(p, "chunk-rows"), integer(p, "partitions"), integer(p, "partition-rows"), integer(p, "progress-seconds"));
+        integer(p, "chunk-rows"), integer(p, "partitions"), integer(p, "partition-rows"), integer(p, "progress-seconds"),
+        integer(p, "ig-steps"), longValue(p, "seed"));
     s.validate();
     return s;
   }
@@ -111,16 +117,21 @@ public record ExplainSettings(
           + "and '-' (it names a table partition)");
     }
     if (maxLength < 2 || maxChars < 1 || batchTokens < 1 || batchRows < 1 || chunkRows < 1 || partitions < 0
-        || partitionRows < 1 || progressSeconds < 1) {
+        || partitionRows < 1 || progressSeconds < 1 || igSteps < 1) {
       throw new IllegalArgumentException("max-length must be >= 2; max-chars, batch-tokens, batch-rows, chunk-rows, "
-          + "partition-rows and progress-seconds positive; partitions >= 0");
+          + "partition-rows, progress-seconds and ig-steps positive; partitions >= 0");
     }
   }
 
   public ExplainSettings withRunId(String id) {
     return new ExplainSettings(model, input, output, inputFormat, format, idColumn, textColumn, labelColumn, methods,
         target, id, overwrite, maxLength, maxChars, batchTokens, batchRows, chunkRows, partitions, partitionRows,
-        progressSeconds);
+        progressSeconds, igSteps, seed);
+  }
+
+  /** The settings of the methods that have any (ig steps, random seed). */
+  public MethodOptions methodOptions() {
+    return new MethodOptions(igSteps, seed);
   }
 
   private static String required(Properties p, String key) {
@@ -133,6 +144,15 @@ public record ExplainSettings(
 
   private static String blankToNull(String v) {
     return v == null || v.isBlank() ? null : v.trim();
+  }
+
+  private static long longValue(Properties p, String key) {
+    String v = p.getProperty(key);
+    try {
+      return Long.parseLong(v.trim());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(key + " must be an integer, not '" + v + "'");
+    }
   }
 
   private static int integer(Properties p, String key) {

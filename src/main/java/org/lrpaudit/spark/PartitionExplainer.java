@@ -34,7 +34,7 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
    * Fault injection for the exactly-once tests: a task that meets a row with exactly this text fails (the job then fails).
    * Read from a system property of the JVM that runs the task; unset in production.
    */
-  static final String FAULT_PROPERTY = "lrp.audit.test.fail-on-text";
+  public static final String FAULT_PROPERTY = "lrp.audit.test.fail-on-text";
   private final ExplainSettings s;
   private final String runId;
   private final int torchThreads;
@@ -144,7 +144,7 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
       toks.add(tokenized[i]);
     }
     TokenBudget budget = new TokenBudget(s.batchTokens(), s.batchRows());
-    Explainer explainer = new Explainer(classifier, budget);
+    Explainer explainer = new Explainer(classifier, budget, s.methodOptions());
     List<Row> out = new ArrayList<>(n * s.methods().size());
     for (String method : s.methods()) {
       long m0 = System.nanoTime();

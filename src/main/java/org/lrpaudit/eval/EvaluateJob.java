@@ -1,0 +1,211 @@
+package org.lrpaudit.eval;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.lrpaudit.model.Checkpoint;
+import org.lrpaudit.spark.CorpusReader;
+import org.lrpaudit.spark.JobException;
+import org.lrpaudit.spark.TorchThreads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The evaluate job: a labelled corpus -> the faithfulness tables of method.md (activation and pruning tasks) for each
+ * method. Everything is written into a staging folder beside the output (texts and curves through Spark's commit
+ * protocol, summary.json, summary.csv, curves.svg, curves.png) and the folder is renamed into place only when complete,
+ * so a failed job leaves no output and a rerun with --overwrite replaces the previous one whole. Rows are accounted:
+ * for every method, evaluated + skipped (by reason) == rows read, counted on the written table.
+ */
+public final class EvaluateJob {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private final SparkSession spark;
+
+  public EvaluateJob(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  public EvaluationSummary run(EvaluateSettings s) throws IOException {
+    long t0 = System.nanoTime();
+    Checkpoint cp = Checkpoint.open(s.model());
+    Path out = new Path(s.output());
+    FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    if (fs.exists(out) && !s.overwrite()) {
+      throw new JobException("output " + s.output() + " exists; pass --overwrite to replace it");
+    }
+    Dataset<Row> input = new CorpusReader(spark, s.readerSettings(), s.where()).read();
+    if (s.limit() > 0) {
+      input = input.limit((int) Math.min(Integer.MAX_VALUE, s.limit()));
+    }
+    long rowsIn;
+    try {
+      rowsIn = input.count();
+    } catch (Exception e) { // SparkException is thrown unchecked from Scala
+      throw new JobException("cannot read input " + s.input() + ": " + e.getMessage(), e);
+    }
+    int partitions = s.partitions() > 0 ? s.partitions()
+        : Math.max(input.rdd().getNumPartitions(), spark.sparkContext().defaultParallelism());
+    int threads = TorchThreads.perTask(spark.sparkContext().getConf());
+    LOG.info("evaluate: model {} ({}), {} rows{}, methods {}, {} steps, {}, {} partitions", s.model(),
+        cp.modelId().substring(0, 12), rowsIn, s.where() == null ? "" : " where " + s.where(), s.methods(), s.steps(),
+        s.keepSpecial() ? "keep-special" : "paper protocol", partitions);
+
+    Path staging = new Path(out.getParent(), "." + out.getName() + ".staging-" + UUID.randomUUID());
+    try {
+      EvaluateMetrics metrics = new EvaluateMetrics(spark.sparkContext(), s.methods());
+      Dataset<Row> texts = input.repartition(partitions)
+          .mapPartitions(new PartitionEvaluator(s, threads, metrics), Encoders.row(FaithfulnessTable.TEXTS));
+      long w0 = System.nanoTime();
+      texts.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "texts").toString());
+      double evaluateSeconds = (System.nanoTime() - w0) / 1e9;
+
+      Dataset<Row> written = spark.read().schema(FaithfulnessTable.TEXTS).parquet(new Path(staging, "texts").toString());
+      Map<String, Map<String, Long>> statuses = statusCounts(written, s, rowsIn);
+      Dataset<Row> ok = written.where(col("status").equalTo(FaithfulnessTable.OK));
+      Dataset<Row> curves = meanCurves(ok, s.steps());
+      curves.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "curves").toString());
+      Map<String, Map<String, double[]>> means = collectCurves(curves, s);
+      Map<String, double[]> conservation = conservation(ok);
+
+      List<EvaluationSummary.MethodResult> results = new ArrayList<>();
+      for (String m : s.methods()) {
+        Map<String, Long> st = new TreeMap<>(statuses.getOrDefault(m, Map.of()));
+        long n = st.getOrDefault(FaithfulnessTable.OK, 0L);
+        st.remove(FaithfulnessTable.OK);
+        Map<String, double[]> c = means.get(m);
+        double[] cons = conservation.getOrDefault(m, new double[] {Double.NaN, Double.NaN});
+        results.add(new EvaluationSummary.MethodResult(m, n, st, c == null ? Double.NaN : Curves.area(c.get("activation")),
+            c == null ? Double.NaN : Curves.area(c.get("pruning_change")),
+            c == null ? Double.NaN : Curves.area(c.get("pruning_probability")), metrics.costRatio(m), cons[0], cons[1],
+            c == null ? Map.of() : c));
+      }
+      double[] fractions = new double[s.steps()];
+      for (int k = 0; k < fractions.length; k++) {
+        fractions[k] = Curves.fraction(k, s.steps());
+      }
+      long evaluated = metrics.evaluatedTexts.value();
+      EvaluationSummary summary = new EvaluationSummary(s.model(), cp.modelId(), s.input(), s.where(),
+          s.keepSpecial() ? EvaluationSummary.KEEP_SPECIAL : EvaluationSummary.PAPER, s.keepSpecial(), s.steps(),
+          fractions, s.igSteps(), s.seed(), rowsIn, results,
+          evaluated == 0 ? Double.NaN : metrics.forwardNanos.value() / 1e6 / evaluated, metrics.perturbedRows.value(),
+          metrics.perturbedNanos.value() == 0 ? 0 : metrics.perturbedRows.value() / (metrics.perturbedNanos.value() / 1e9),
+          threads, partitions, (System.nanoTime() - t0) / 1e9);
+      write(fs, new Path(staging, "summary.json"), JSON.writeValueAsBytes(summary));
+      write(fs, new Path(staging, "summary.csv"), CurveChart.utf8(summary.csv()));
+      Map<String, Map<String, double[]>> drawn = new LinkedHashMap<>();
+      s.methods().stream().filter(means::containsKey).forEach(m -> drawn.put(m, means.get(m)));
+      if (!drawn.isEmpty()) {
+        CurveChart chart = new CurveChart(drawn, String.format("%,d texts, %s", evaluated, s.keepSpecial()
+            ? "[CLS]/[SEP] kept" : "paper protocol ([CLS]/[SEP] perturbed too)"));
+        write(fs, new Path(staging, "curves.svg"), CurveChart.utf8(chart.svg()));
+        write(fs, new Path(staging, "curves.png"), chart.png());
+      }
+      commit(fs, staging, out);
+      LOG.info(String.format("evaluate done in %.1f s (evaluation stage %.1f s):%n%s", summary.seconds(),
+          evaluateSeconds, summary.table()));
+      return summary;
+    } finally {
+      if (fs.exists(staging)) {
+        fs.delete(staging, true);
+      }
+    }
+  }
+
+  /** method -> status -> rows, checked: every method has exactly rowsIn rows. */
+  private static Map<String, Map<String, Long>> statusCounts(Dataset<Row> written, EvaluateSettings s, long rowsIn) {
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    for (Row r : written.groupBy("method", "status").count().collectAsList()) {
+      out.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
+    }
+    for (String m : s.methods()) {
+      long n = out.getOrDefault(m, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+      if (n != rowsIn) {
+        throw new IllegalStateException("method " + m + " has " + n + " rows in the texts table, but " + rowsIn
+            + " rows were read");
+      }
+    }
+    return out;
+  }
+
+  /** One row per method, curve and step: the curve's mean over the method's evaluated texts. */
+  static Dataset<Row> meanCurves(Dataset<Row> ok, int steps) {
+    Dataset<Row> all = null;
+    for (String column : FaithfulnessTable.CURVE_COLUMNS) {
+      Dataset<Row> one = ok.select(col("method"), posexplode(col(column)).as(new String[] {"step", "value"}))
+          .groupBy(col("method"), col("step")).agg(avg(col("value")).as("mean"), count(lit(1)).as("texts"))
+          .select(col("method"), lit(column).as("curve"), col("step").cast("int"),
+              col("step").cast("double").divide(steps - 1).as("fraction"), col("mean"), col("texts"));
+      all = all == null ? one : all.unionByName(one);
+    }
+    return all.orderBy("method", "curve", "step");
+  }
+
+  private static Map<String, Map<String, double[]>> collectCurves(Dataset<Row> curves, EvaluateSettings s) {
+    Map<String, Map<String, double[]>> out = new LinkedHashMap<>();
+    for (Row r : curves.collectAsList()) {
+      out.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>())
+          .computeIfAbsent(r.getString(1), k -> new double[s.steps()])[r.getInt(2)] = r.getDouble(4);
+    }
+    return out;
+  }
+
+  /** method -> {mean, 95th percentile} of |conservation_gap| / |f_c|. */
+  private static Map<String, double[]> conservation(Dataset<Row> ok) {
+    Map<String, double[]> out = new TreeMap<>();
+    Dataset<Row> rel = ok.select(col("method"), abs(col("conservation_gap")).divide(abs(col("explained_logit")))
+        .as("rel"));
+    for (Row r : rel.groupBy("method").agg(avg(col("rel")), expr("percentile(rel, 0.95)")).collectAsList()) {
+      out.put(r.getString(0), new double[] {r.getDouble(1), r.getDouble(2)});
+    }
+    return out;
+  }
+
+  private static void write(FileSystem fs, Path file, byte[] bytes) throws IOException {
+    try (OutputStream o = fs.create(file, false)) {
+      o.write(bytes);
+    }
+  }
+
+  /** Renames the complete staging folder to the output; an existing output (overwrite) is moved aside first. */
+  private static void commit(FileSystem fs, Path staging, Path out) throws IOException {
+    Path old = null;
+    if (fs.exists(out)) {
+      old = new Path(out.getParent(), "." + out.getName() + ".replaced-" + UUID.randomUUID());
+      if (!fs.rename(out, old)) {
+        throw new IOException("cannot move the previous output " + out + " aside");
+      }
+    }
+    if (!fs.rename(staging, out)) {
+      if (old != null) {
+        fs.rename(old, out);
+      }
+      throw new IOException("cannot rename " + staging + " to " + out);
+    }
+    if (old != null) {
+      fs.delete(old, true);
+    }
+  }
+}

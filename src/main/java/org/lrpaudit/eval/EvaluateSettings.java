@@ -1,0 +1,93 @@
+package org.lrpaudit.eval;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Properties;
+import org.lrpaudit.explain.Method;
+import org.lrpaudit.explain.MethodOptions;
+import org.lrpaudit.spark.ExplainSettings;
+
+/**
+ * Settings of one evaluate job. split selects rows by the input's split column (null: all rows); limit 0 means no limit.
+ * keepSpecial keeps [CLS] and [SEP] out of the perturbations (the paper's protocol, the default, perturbs them too).
+ */
+public record EvaluateSettings(
+    String model,
+    String input,
+    String output,
+    String inputFormat,
+    String idColumn,
+    String textColumn,
+    String labelColumn,
+    List<String> split,
+    String splitColumn,
+    List<String> methods,
+    int steps,
+    long limit,
+    boolean keepSpecial,
+    int igSteps,
+    long seed,
+    int maxLength,
+    int batchTokens,
+    int batchRows,
+    int chunkRows,
+    int partitions,
+    boolean overwrite) implements Serializable {
+
+  public static final List<String> ALL_METHODS = java.util.Arrays.stream(Method.values()).map(Method::id).toList();
+
+  public EvaluateSettings {
+    if (methods.isEmpty()) {
+      throw new IllegalArgumentException("methods: name at least one of " + Method.names());
+    }
+    methods.forEach(Method::parse);
+    if (steps < 2) {
+      throw new IllegalArgumentException("steps must be at least 2 (fractions 0 and 1), got " + steps);
+    }
+    if (limit < 0 || maxLength < 2 || batchTokens < 1 || batchRows < 1 || chunkRows < 1 || partitions < 0) {
+      throw new IllegalArgumentException("limit and partitions must be >= 0, max-length >= 2, batch-tokens, batch-rows "
+          + "and chunk-rows positive");
+    }
+    new MethodOptions(igSteps, seed); // validates
+    if (split != null && split.isEmpty()) {
+      throw new IllegalArgumentException("split: name at least one split value");
+    }
+    for (String v : split == null ? List.<String>of() : split) {
+      if (!v.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException("split value '" + v + "' must be letters, digits, '.', '_' or '-'");
+      }
+    }
+  }
+
+  public MethodOptions methodOptions() {
+    return new MethodOptions(igSteps, seed);
+  }
+
+  public List<Method> methodList() {
+    return methods.stream().map(Method::parse).toList();
+  }
+
+  /** The Spark SQL condition selecting the splits, or null. */
+  public String where() {
+    if (split == null) {
+      return null;
+    }
+    return "`" + splitColumn.replace("`", "``") + "` IN (" + String.join(", ", split.stream().map(v -> "'" + v + "'")
+        .toList()) + ")";
+  }
+
+  /** The corpus reader's settings: same columns, gold labels needed (relevance explains the gold label's logit). */
+  public ExplainSettings readerSettings() {
+    Properties p = ExplainSettings.defaults();
+    p.setProperty("model", model);
+    p.setProperty("input", input);
+    p.setProperty("output", output);
+    p.setProperty("input-format", inputFormat);
+    p.setProperty("id-column", idColumn);
+    p.setProperty("text-column", textColumn);
+    p.setProperty("label-column", labelColumn);
+    p.setProperty("target", "label");
+    p.setProperty("max-length", Integer.toString(maxLength));
+    return ExplainSettings.from(p);
+  }
+}

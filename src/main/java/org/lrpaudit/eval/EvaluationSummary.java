@@ -1,0 +1,74 @@
+package org.lrpaudit.eval;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What an evaluate run found, as written to summary.json (and, one line per method, summary.csv). Areas: AUAC of the
+ * activation curve (higher is better), AU-MSE of the pruning change (lower is better), AUPC of the pruning probability;
+ * each is the trapezoid integral over the fractions of the curve averaged over the method's evaluated texts.
+ */
+public record EvaluationSummary(
+    String model,
+    @JsonProperty("model_id") String modelId,
+    String input,
+    String selection,
+    String protocol,
+    @JsonProperty("keep_special") boolean keepSpecial,
+    int steps,
+    double[] fractions,
+    @JsonProperty("ig_steps") int igSteps,
+    long seed,
+    @JsonProperty("rows_in") long rowsIn,
+    List<MethodResult> methods,
+    @JsonProperty("forward_ms_per_text") double forwardMsPerText,
+    @JsonProperty("perturbed_inputs") long perturbedInputs,
+    @JsonProperty("perturbed_inputs_per_second") double perturbedInputsPerSecond,
+    @JsonProperty("torch_threads") int torchThreads,
+    int partitions,
+    @JsonProperty("seconds") double seconds) {
+
+  public static final String PAPER = "paper: every token, [CLS] and [SEP] included, can be replaced by [UNK]";
+  public static final String KEEP_SPECIAL = "keep-special: [CLS] and [SEP] are never replaced; N counts the other tokens";
+
+  /**
+   * One method. cost_vs_forward: its explanation time over one forward pass's, same texts and batches, same run.
+   * conservation: |f_c - sum_t R_t| / |f_c| over its texts (mean and 95th percentile); only lrp-ah-ln aims at 0.
+   */
+  public record MethodResult(
+      String method,
+      long texts,
+      Map<String, Long> skipped,
+      double auac,
+      @JsonProperty("au_mse") double auMse,
+      double aupc,
+      @JsonProperty("cost_vs_forward") double costVsForward,
+      @JsonProperty("conservation_rel_mean") double conservationRelMean,
+      @JsonProperty("conservation_rel_p95") double conservationRelP95,
+      Map<String, double[]> curves) {}
+
+  static final String CSV_HEADER = "method,texts,auac,au_mse,aupc,cost_vs_forward,conservation_rel_mean,"
+      + "conservation_rel_p95,keep_special";
+
+  String csv() {
+    StringBuilder b = new StringBuilder(CSV_HEADER).append('\n');
+    for (MethodResult m : methods) {
+      b.append(String.format(Locale.ROOT, "%s,%d,%.6f,%.6f,%.6f,%.3f,%.6g,%.6g,%b%n", m.method(), m.texts(), m.auac(),
+          m.auMse(), m.aupc(), m.costVsForward(), m.conservationRelMean(), m.conservationRelP95(), keepSpecial));
+    }
+    return b.toString();
+  }
+
+  /** A fixed-width table for the log and the README. */
+  String table() {
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-10s %6s %7s %7s %7s %9s %11s %11s%n", "method",
+        "texts", "AUAC", "AU-MSE", "AUPC", "cost/fwd", "|gap|/|f| mean", "p95"));
+    for (MethodResult m : methods) {
+      b.append(String.format(Locale.ROOT, "%-10s %6d %7.4f %7.4f %7.4f %9.2f %11.4f %11.4f%n", m.method(), m.texts(),
+          m.auac(), m.auMse(), m.aupc(), m.costVsForward(), m.conservationRelMean(), m.conservationRelP95()));
+    }
+    return b.toString();
+  }
+}
