@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The lrp-audit command line: one sub-command per job. */
 @Command(name = "lrp-audit", mixinStandardHelpOptions = true, version = "lrp-audit 0.1.0",
     description = "Conservative LRP explanations (Ali et al., ICML 2022) of Transformer text classifiers, and bias audits.",
-    subcommands = {ExplainTextCommand.class, ExplainCommand.class, TrainCommand.class, ImportOnnxCommand.class,
+    subcommands = {ExplainTextCommand.class, ExplainCommand.class, AnnotateCommand.class, TrainCommand.class, ImportOnnxCommand.class,
         PrepareCorpusCommand.class, RandomModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
