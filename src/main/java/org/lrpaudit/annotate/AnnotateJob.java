@@ -2,9 +2,8 @@ package org.lrpaudit.annotate;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
-import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,11 +20,15 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.lrpaudit.spark.CorpusReader;
 import org.lrpaudit.spark.ExplainJob;
 import org.lrpaudit.spark.JobException;
 import org.lrpaudit.spark.RowError;
+import org.lrpaudit.spark.TextCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,9 +76,13 @@ public final class AnnotateJob {
     checkOutput(fs, root, s.overwrite());
     Dataset<Row> input = new CorpusReader(spark, new CorpusReader.Source(s.input(), s.inputFormat(), s.idColumn(),
         s.textColumn(), "label", false)).read();
+    // The explain job's own text check (null, empty or whitespace-only, unpaired surrogates), so both jobs agree.
+    UserDefinedFunction textStatus = udf((UDF1<String, String>) t -> {
+      RowError error = TextCheck.check(t);
+      return error == null ? OK : error.status();
+    }, DataTypes.StringType);
     Dataset<Row> classified = input.withColumn("status", when(col("input_status").isNotNull(), col("input_status"))
-            .when(col("text").isNull(), lit(RowError.NULL_TEXT))
-            .when(trim(col("text")).equalTo(""), lit(RowError.EMPTY_TEXT)).otherwise(lit(OK)))
+            .otherwise(textStatus.apply(col("text"))))
         .withColumn("row", monotonically_increasing_id());
     Map<String, Long> statuses = new TreeMap<>();
     long withTextField;

@@ -3,6 +3,7 @@ package org.lrpaudit.annotate;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.lrpaudit.spark.JobException;
 
 /**
  * How a lexicon's terms match letter case. The real sentences are lowercased, so names and places must match in any
@@ -31,7 +32,7 @@ public enum CaseRule {
         return r;
       }
     }
-    throw new IllegalArgumentException(setting + " = '" + value + "': must be one of "
+    throw new JobException(setting + " = '" + value + "': must be one of "
         + Arrays.stream(values()).map(r -> r.key).collect(Collectors.joining(", ")));
   }
 }
