@@ -33,7 +33,7 @@ import org.lrpaudit.spark.JobException;
 public final class LexiconConfig {
   public static final String LEXICONS = "annotate.lexicons";
   public static final String COMMON_WORDS = "annotate.common-words";
-  private static final Set<String> KEYS = Set.of("name", "kind", "file", "data-file", "case", "priority", "exclude");
+  private static final Set<String> KEYS = Set.of("name", "kind", "file", "data-file", "case", "priority", "exclude", "not-after");
 
   /** The lexicons in priority order (stable: equal priorities keep configuration order), and the common-words list. */
   public record Loaded(List<LexiconTerms> lexicons, String commonWordsFile, int commonWords) {
@@ -110,7 +110,7 @@ public final class LexiconConfig {
         exclude.add(location(x, where + ".exclude", dataDir));
       }
       out.add(new LexiconSpec(name, kind, file, rule, priority, where + "." + (e.hasPath("file") ? "file" : "data-file")
-          + " (" + e.origin().description() + ")", exclude));
+          + " (" + e.origin().description() + ")", exclude, notAfter(e, where)));
     }
     return out;
   }
@@ -206,6 +206,21 @@ public final class LexiconConfig {
       throw new JobException("lexicon file " + file + " (" + setting + ") holds no terms");
     }
     return List.copyOf(out);
+  }
+
+  private static Set<String> notAfter(Config e, String where) {
+    if (!e.hasPath("not-after")) {
+      return Set.of();
+    }
+    try {
+      Set<String> out = new HashSet<>();
+      for (String w : e.getStringList("not-after")) {
+        out.add(w.trim().toLowerCase(Locale.ROOT));
+      }
+      return out;
+    } catch (ConfigException ex) {
+      throw new JobException(where + ".not-after must be a list of words (" + ex.getMessage() + ")", ex);
+    }
   }
 
   /** An optional setting holding one {file | data-file} object or a list of them. */

@@ -3,7 +3,7 @@ package org.lrpaudit.annotate;
 import com.johnsnowlabs.collections.SearchTrie;
 import com.johnsnowlabs.nlp.DocumentAssembler;
 import com.johnsnowlabs.nlp.annotators.TextMatcherModel;
-import com.johnsnowlabs.nlp.annotators.Tokenizer;
+import com.johnsnowlabs.nlp.annotators.RegexTokenizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -22,16 +22,23 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The Spark NLP pipeline of the annotate job: DocumentAssembler, Tokenizer, then one TextMatcher per lexicon and case
- * part (terms matched in any case, terms matched only as written). Matching is by whole tokens, so "Jo" never matches
+ * The Spark NLP pipeline of the annotate job: DocumentAssembler, RegexTokenizer, then one TextMatcher per lexicon and
+ * case part (terms matched in any case, terms matched only as written). Matching is by whole tokens, so "Jo" never matches
  * inside "Joke", and multi-word terms ("New York") match as token sequences. The terms are tokenized by the same
- * Tokenizer as the texts (through the pipeline itself), so both sides split words the same way.
+ * tokenizer as the texts (through the pipeline itself), so both sides split words the same way.
  * Rule-based annotators only: no pretrained model, nothing downloaded.
  */
 public final class MentionPipeline {
   static final String TEXT = "text";
   static final String DOCUMENT = "document";
   static final String TOKEN = "token";
+  /**
+   * Tokens are runs of letters, combining marks and digits; everything else separates them. So a name is found in
+   * "kurosawa's", "Alice’s", "alice-bob", "(alice)" and "😀Alice" alike, where Spark NLP's default Tokenizer keeps
+   * "kurosawa's" and "alice-bob" whole. Terms are split the same way ("Mercedes-Benz" is "Mercedes" "Benz", "Côte
+   * d'Ivoire" is "Côte" "d" "Ivoire"), and a match still spans the text from its first token to its last.
+   */
+  static final String SEPARATORS = "[^\\p{L}\\p{M}\\p{N}]+";
 
   private final PipelineModel model;
   private final List<String> matchColumns;
@@ -49,9 +56,11 @@ public final class MentionPipeline {
     DocumentAssembler assembler = new DocumentAssembler();
     assembler.setInputCol(TEXT);
     assembler.setOutputCol(DOCUMENT);
-    Tokenizer tokenizer = new Tokenizer();
+    RegexTokenizer tokenizer = new RegexTokenizer();
     tokenizer.setInputCols(new String[] {DOCUMENT});
     tokenizer.setOutputCol(TOKEN);
+    tokenizer.setPattern(SEPARATORS);
+    tokenizer.setToLowercase(false);
 
     // Tokenize every term once with the texts' own assembler and tokenizer.
     Set<String> all = new LinkedHashSet<>();

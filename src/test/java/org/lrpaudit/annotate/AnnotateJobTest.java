@@ -192,14 +192,21 @@ class AnnotateJobTest {
     texts.put("person", "Woody Allen shot it in Denver with Woody.");
     texts.put("whole", "A Joke for Jo, Anne and Ann; Annex, Jo-Jo.");
     texts.put("orgs", "a mercedes-benz , an alfa romeo and a BMW .");
+    texts.put("glued", "kurosawa's film with Alice’s dog, (Bob) and 😀Emma/Hugo in new york's rain.");
     texts.put("same", "Jordan was filmed in Jordan.");
+    texts.put("particles", "bob de hanna, o'floyd and Van Hugo met Alice."); // surnames, not first names
     List<M> m = annotate(texts);
     assertEquals(List.of("country:Georgia", "city:New York", "city:York"), kindsAndSurfaces(m, "place"));
     assertEquals(List.of("person:Woody Allen", "city:Denver", "male_name:Woody"), kindsAndSurfaces(m, "person"));
-    assertEquals(List.of("female_name:Jo", "female_name:Anne", "female_name:Ann"), kindsAndSurfaces(m, "whole"));
+    // Tokens are runs of letters and digits: "Joke" and "Annex" are not "Jo" and "Ann"; "Jo-Jo" is two.
+    assertEquals(List.of("female_name:Jo", "female_name:Anne", "female_name:Ann", "female_name:Jo", "female_name:Jo"),
+        kindsAndSurfaces(m, "whole"));
+    assertEquals(List.of("person:kurosawa", "female_name:Alice", "male_name:Bob", "female_name:Emma", "male_name:Hugo",
+        "city:new york"), kindsAndSurfaces(m, "glued"));
     assertEquals(List.of("organization:mercedes-benz", "organization:alfa romeo", "organization:BMW"),
         kindsAndSurfaces(m, "orgs"));
     assertEquals(List.of("country:Jordan", "country:Jordan"), kindsAndSurfaces(m, "same"));
+    assertEquals(List.of("male_name:bob", "female_name:Alice"), kindsAndSurfaces(m, "particles"));
   }
 
   @Test

@@ -68,4 +68,14 @@ class MentionResolverTest {
     assertFalse(MentionExtractor.startsSentence("I saw Will there", 6));
     assertFalse(MentionExtractor.startsSentence("film, Will said", 6));
   }
+
+  @Test
+  void previousWord() {
+    assertEquals("de", MentionExtractor.previousWord("brian de palma", 9));
+    assertEquals("o", MentionExtractor.previousWord("o'fallon", 2));
+    assertEquals("o", MentionExtractor.previousWord("O\u2019Hara", 2));
+    assertEquals("van", MentionExtractor.previousWord("Van  Hugo", 5));
+    assertEquals("", MentionExtractor.previousWord("Hugo", 0));
+    assertEquals("", MentionExtractor.previousWord("(Hugo", 1));
+  }
 }
