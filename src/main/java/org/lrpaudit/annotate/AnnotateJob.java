@@ -2,6 +2,7 @@ package org.lrpaudit.annotate;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
@@ -85,11 +86,11 @@ public final class AnnotateJob {
             .otherwise(textStatus.apply(col("text"))))
         .withColumn("row", monotonically_increasing_id());
     Map<String, Long> statuses = new TreeMap<>();
-    long withTextField;
+    long withTextField = 0;
     try {
-      withTextField = input.selectExpr("count_if(has_text_field)").first().getLong(0);
-      for (Row r : classified.groupBy("status").count().collectAsList()) {
+      for (Row r : classified.groupBy("status").agg(expr("count(*)"), expr("count_if(has_text_field)")).collectAsList()) {
         statuses.put(r.getString(0), r.getLong(1));
+        withTextField += r.getLong(2);
       }
     } catch (Exception e) { // SparkException is thrown unchecked from Scala
       throw new JobException("cannot read input " + s.input() + ": " + ExplainJob.rootMessage(e), e);
