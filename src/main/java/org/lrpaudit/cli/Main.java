@@ -7,9 +7,9 @@ import picocli.CommandLine.Command;
 /** The lrp-audit command line: one sub-command per job. */
 @Command(name = "lrp-audit", mixinStandardHelpOptions = true, version = "lrp-audit 0.1.0",
     description = "Conservative LRP explanations (Ali et al., ICML 2022) of Transformer text classifiers, and bias audits.",
-    subcommands = {ExplainTextCommand.class, ExplainCommand.class, EvaluateCommand.class, TrainCommand.class,
-        ImportOnnxCommand.class, PrepareCorpusCommand.class, RandomModelCommand.class, AuditCommand.class,
-        DashboardCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ExplainTextCommand.class, ExplainCommand.class, EvaluateCommand.class, AnnotateCommand.class,
+        TrainCommand.class, ImportOnnxCommand.class, PrepareCorpusCommand.class, RandomModelCommand.class,
+        AuditCommand.class, DashboardCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

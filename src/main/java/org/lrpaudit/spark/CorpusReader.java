@@ -42,24 +42,41 @@ public final class CorpusReader {
       DataTypes.createStructField("input_error", DataTypes.StringType, true),
       DataTypes.createStructField("has_text_field", DataTypes.BooleanType, false)});
 
+  /** Where the corpus is and how to read it: the input settings the explain and annotate jobs share. */
+  public record Source(String input, String inputFormat, String idColumn, String textColumn, String labelColumn,
+      boolean needLabel) {
+    static Source of(ExplainSettings s) {
+      return new Source(s.input(), s.inputFormat(), s.idColumn(), s.textColumn(), s.labelColumn(),
+          s.target().equals("label"));
+    }
+  }
+
   private final SparkSession spark;
-  private final ExplainSettings s;
+  private final Source s;
   private final String where;
 
   public CorpusReader(SparkSession spark, ExplainSettings settings) {
-    this(spark, settings, null);
+    this(spark, Source.of(settings), null);
+  }
+
+  public CorpusReader(SparkSession spark, Source source) {
+    this(spark, source, null);
   }
 
   /** where: a Spark SQL condition on the input's own columns (e.g. split IN ('test')), for Parquet and CSV/TSV inputs. */
   public CorpusReader(SparkSession spark, ExplainSettings settings, String where) {
+    this(spark, Source.of(settings), where);
+  }
+
+  private CorpusReader(SparkSession spark, Source source, String where) {
     this.spark = spark;
-    this.s = settings;
+    this.s = source;
     this.where = where;
   }
 
   public Dataset<Row> read() {
     String format = s.inputFormat().equals("auto") ? detectFormat() : s.inputFormat();
-    boolean needLabel = s.target().equals("label");
+    boolean needLabel = s.needLabel();
     try {
       return switch (format) {
         case "parquet" -> tabular(spark.read().parquet(s.input()), true, needLabel);

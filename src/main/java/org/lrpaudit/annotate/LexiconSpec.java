@@ -1,0 +1,20 @@
+package org.lrpaudit.annotate;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One configured lexicon: its name (the mentions table's {@code lexicon}), the kind of its mentions, where its file is
+ * (resolved: an absolute path or a Hadoop FileSystem URI), the case rule, and its priority (lower wins when two lexicons
+ * match exactly the same words), files of terms to leave out of it ("January", "Irish" in a first-name list), and
+ * words (lowercase) after which a match is not a mention (surname particles: "de palma", "o'fallon").
+ * {@code setting} names where it was configured, for error messages.
+ */
+public record LexiconSpec(String name, String kind, String file, CaseRule caseRule, int priority, String setting,
+    List<String> excludeFiles, Set<String> notAfter) implements Serializable {
+  public LexiconSpec {
+    excludeFiles = List.copyOf(excludeFiles);
+    notAfter = Set.copyOf(notAfter);
+  }
+}

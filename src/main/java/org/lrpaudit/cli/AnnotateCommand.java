@@ -1,0 +1,66 @@
+package org.lrpaudit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.lrpaudit.annotate.AnnotateJob;
+import org.lrpaudit.annotate.AnnotateSettings;
+import org.lrpaudit.corpus.DataLayout;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "annotate", mixinStandardHelpOptions = true,
+    description = {"Spark job: find names, persons, countries, cities and organisations in a corpus with Spark NLP "
+        + "(DocumentAssembler, Tokenizer, one TextMatcher per lexicon) and write the mentions table "
+        + "OUTPUT/mentions/ (Parquet: id, start, end, surface, kind, lexicon; UTF-16 offsets, end exclusive) and "
+        + "OUTPUT/annotate_summary.json. Prints the summary on standard output.",
+        "Lexicons: conf/lexicons/lexicons.conf, then each --lexicons FILE merged on top (add one with "
+            + "annotate.lexicons += {name, kind, file})."})
+final class AnnotateCommand implements Callable<Integer> {
+  @Option(names = "--input", required = true, paramLabel = "PATH", description = "Corpus file or folder (Parquet, CSV/TSV with a header, JSON lines).")
+  String input;
+
+  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder: mentions/ and annotate_summary.json go inside.")
+  String output;
+
+  @Option(names = "--lexicons", paramLabel = "FILE", description = "Lexicon configuration (HOCON) merged over conf/lexicons/lexicons.conf; repeatable.")
+  List<Path> lexicons = new ArrayList<>();
+
+  @Option(names = "--overwrite", description = "Replace an existing mentions table and summary in --output.")
+  boolean overwrite;
+
+  @Option(names = "--input-format", paramLabel = "FMT", defaultValue = "auto", description = "auto (by extension; default) | parquet | csv | tsv | json.")
+  String inputFormat;
+
+  @Option(names = "--id-column", paramLabel = "NAME", defaultValue = "id", description = "Default id.")
+  String idColumn;
+
+  @Option(names = "--text-column", paramLabel = "NAME", defaultValue = "text", description = "Default text.")
+  String textColumn;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (default local[*]).")
+  String master;
+
+  @Override
+  public Integer call() throws Exception {
+    DataLayout layout = DataLayout.fromEnvironment();
+    List<Path> configs = new ArrayList<>();
+    configs.add(layout.home().resolve("conf").resolve("lexicons").resolve("lexicons.conf"));
+    configs.addAll(lexicons);
+    AnnotateSettings settings = new AnnotateSettings(input, output, inputFormat.trim().toLowerCase(), idColumn.trim(),
+        textColumn.trim(), configs, layout.data(), overwrite);
+    String sparkMaster = master != null ? master : System.getProperty("spark.master");
+    SparkSession spark = SparkSession.builder().appName("lrp-audit annotate")
+        .master(sparkMaster == null ? "local[*]" : sparkMaster).config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      AnnotateJob.Summary summary = new AnnotateJob(spark).run(settings);
+      System.out.println(new ObjectMapper().writeValueAsString(summary));
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package org.lrpaudit.annotate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A data folder with small lexicons written by the tests (the layout jobs/setup-data makes, without third-party data),
+ * read through the shipped conf/lexicons/lexicons.conf.
+ */
+final class AnnotateFixtures {
+  static final Path SHIPPED = Path.of("conf", "lexicons", "lexicons.conf");
+
+  static final List<String> FEMALE = List.of("Alice", "Emma", "Zoë", "Ann", "Anne", "Jo", "Georgia", "Rose", "Grace",
+      "January", "Le", "Hanna", "Katherine");
+  static final List<String> MALE = List.of("Bob", "Will", "Bill", "Woody", "Denver", "Omar", "Hugo", "Floyd");
+  static final List<String> AMBIGUOUS = List.of("Sam", "Alex", "Jordan");
+  static final List<String> COUNTRIES = List.of("France", "Georgia", "Sri Lanka", "China", "Côte d'Ivoire", "Jordan",
+      "Peru");
+  static final List<String> CITIES = List.of("New York", "York", "Denver", "São Paulo", "Phoenix", "Oslo");
+  static final List<String> ORGS = List.of("Alfa Romeo", "Mercedes-Benz", "Apple", "BMW", "Nokia");
+  /** Ordinary words (SCOWL's lowercase entries in the real data folder). */
+  static final List<String> WORDS = List.of("will", "rose", "grace", "bill", "apple", "phoenix", "china", "my", "so",
+      "the", "a", "film", "movie", "was", "in", "it");
+
+  private AnnotateFixtures() {
+  }
+
+  static Path dataDir(Path dir) throws IOException {
+    Path lex = Files.createDirectories(dir.resolve("lexicons"));
+    write(lex.resolve("female_first_names.txt"), FEMALE);
+    write(lex.resolve("male_first_names.txt"), MALE);
+    write(lex.resolve("ambiguous_first_names.txt"), AMBIGUOUS);
+    write(lex.resolve("countries.txt"), COUNTRIES);
+    write(lex.resolve("cities.txt"), CITIES);
+    write(lex.resolve("organizations.txt"), ORGS);
+    write(lex.resolve("english_words.txt"), WORDS);
+    return dir;
+  }
+
+  private static void write(Path file, List<String> terms) throws IOException {
+    Files.writeString(file, "# test lexicon written by the test (provenance line, skipped)\n" + String.join("\n", terms)
+        + "\n");
+  }
+}
