@@ -89,6 +89,22 @@ public final class JobFiles {
     }
   }
 
+  /** Writes rows as a Parquet folder under a temporary name, then renames it into place (replacing the old one). */
+  public void writeParquetFolder(String name, Dataset<Row> rows) {
+    Path tmp = path("_tmp-" + UUID.randomUUID() + "-" + name);
+    rows.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
+    try {
+      if (fs.exists(path(name))) {
+        fs.delete(path(name), true);
+      }
+      if (!fs.rename(tmp, path(name))) {
+        throw new IOException("rename " + tmp + " -> " + path(name) + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot move " + tmp + " into place: " + e.getMessage(), e);
+    }
+  }
+
   private void replace(Path from, Path to) throws IOException {
     if (fs.exists(to)) {
       fs.delete(to, false);

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lrp-audit", mixinStandardHelpOptions = true, version = "lrp-audit 0.1.0",
     description = "Conservative LRP explanations (Ali et al., ICML 2022) of Transformer text classifiers, and bias audits.",
     subcommands = {ExplainTextCommand.class, ExplainCommand.class, TrainCommand.class, ImportOnnxCommand.class,
-        PrepareCorpusCommand.class, RandomModelCommand.class, CommandLine.HelpCommand.class})
+        PrepareCorpusCommand.class, RandomModelCommand.class, BiasCommand.class, ProbeCommand.class,
+        SlotMentionsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
