@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,12 +59,12 @@ public final class BiasJob {
   public Map<String, Object> run(BiasSettings s) {
     long t0 = System.nanoTime();
     JobFiles files = new JobFiles(spark, s.output());
-    Dataset<Row> relAll = read(s.relevance(), "relevance table");
+    Dataset<Row> relAll = JobFiles.readTable(spark, s.relevance(), "relevance table");
     MentionSpans.requireColumns(relAll, withUnit(MentionSpans.RELEVANCE_COLUMNS, s.unit()), "relevance table " + s.relevance());
     Dataset<Row> relMethod = relAll.where(col("method").equalTo(s.method()));
     String runId = s.runId() != null ? s.runId() : onlyRun(relMethod, s);
     Dataset<Row> rel = relMethod.where(col("run_id").equalTo(runId));
-    Dataset<Row> mentions = read(s.mentions(), "mentions table");
+    Dataset<Row> mentions = JobFiles.readTable(spark, s.mentions(), "mentions table");
     MentionSpans.requireColumns(mentions, MentionSpans.MENTION_COLUMNS, "mentions table " + s.mentions());
     if (files.exists(STATS_TABLE + "/run_id=" + runId) && !s.overwrite()) {
       throw new JobException("run '" + runId + "' already exists in " + files.path(STATS_TABLE) + "; pass --overwrite "
@@ -243,28 +242,6 @@ public final class BiasJob {
     }
   }
 
-  private Dataset<Row> read(String path, String what) {
-    try {
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-      if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
-        throw new JobException(what + " not found: " + path);
-      }
-      String low = path.toLowerCase(java.util.Locale.ROOT);
-      if (low.endsWith(".csv")) {
-        return spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
-            .option("inferSchema", "true").csv(path);
-      }
-      if (low.endsWith(".json") || low.endsWith(".jsonl")) {
-        return spark.read().json(path);
-      }
-      return spark.read().parquet(path);
-    } catch (JobException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new JobException("cannot read " + what + " " + path + ": " + e.getMessage(), e);
-    }
-  }
-
   private static List<String> withUnit(List<String> cols, String unit) {
     List<String> out = new ArrayList<>(cols);
     out.add(unit);
@@ -370,7 +347,9 @@ public final class BiasJob {
     RelabelAggregator.Relabelling relabel = Relabellings.twoGroups(n, nA, s.permutations(), seed);
     Dataset<Row> indexed = rows.withColumn("index", row_number().over(Window.orderBy(col("id"), col("start"),
             col("end"), col("kind"))).minus(1).cast("long"))
-        .select(col("index"), col("span_relevance"), col("share"), col("top3"));
+        .select(col("index"), col("span_relevance"), col("share"), col("top3"))
+        // The window puts every row in one partition; the relabelling sums are the costly part, so spread them out.
+        .repartition(ok.sparkSession().sparkContext().defaultParallelism());
     double[] sums = indexed.select(new RelabelAggregator(relabel, 3).toColumn()).first();
     int k = relabel.relabellings();
     boolean exact = Relabellings.twoGroupExact(n, nA, s.permutations());

@@ -1,13 +1,14 @@
 package org.lrpaudit.bias;
 
 /**
- * A keyed pseudo-random bijection of {0, ..., n-1}: a 4-round balanced Feistel network on the smallest even number of bits
- * covering n, restricted to [0, n) by cycle walking (Black and Rogaway 2002). It lets every executor decide, row by row and
+ * A keyed pseudo-random bijection of {0, ..., n-1}: a balanced Feistel network on the smallest even number of bits
+ * covering n, restricted to [0, n) by cycle walking (Black and Rogaway 2002). Ten rounds: with four, tiny domains were
+ * measurably non-uniform (RelabellingTest: where index 0 of 10 goes, chi-square 45.6 on 9 df over 20,000 keys). It lets every executor decide, row by row and
  * without sorting or communicating, which rows a random relabelling with fixed group sizes puts in the first group:
  * row i is in group A of permutation r iff permute(i) < nA.
  */
 public final class FeistelPermutation {
-  private static final int ROUNDS = 4;
+  private static final int ROUNDS = 10;
   private final long n;
   private final int halfBits;
   private final long halfMask;

@@ -36,6 +36,29 @@ public final class JobFiles {
     }
   }
 
+  /** Reads a table: CSV (header) or JSON lines by extension, else Parquet; a missing or unreadable path fails naming it. */
+  public static Dataset<Row> readTable(SparkSession spark, String path, String what) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
+        throw new JobException(what + " not found: " + path);
+      }
+      String low = path.toLowerCase(java.util.Locale.ROOT);
+      if (low.endsWith(".csv")) {
+        return spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
+            .option("inferSchema", "true").csv(path);
+      }
+      if (low.endsWith(".json") || low.endsWith(".jsonl")) {
+        return spark.read().json(path);
+      }
+      return spark.read().parquet(path);
+    } catch (JobException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new JobException("cannot read " + what + " " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   public Path path(String name) {
     return new Path(root, name);
   }

@@ -189,14 +189,7 @@ public final class ProbeJob {
   }
 
   private Dataset<Row> readMentions(String path) {
-    Dataset<Row> m;
-    try {
-      String low = path.toLowerCase(java.util.Locale.ROOT);
-      m = low.endsWith(".csv") ? spark.read().option("header", "true").option("inferSchema", "true").csv(path)
-          : low.endsWith(".json") || low.endsWith(".jsonl") ? spark.read().json(path) : spark.read().parquet(path);
-    } catch (RuntimeException e) {
-      throw new JobException("cannot read mentions table " + path + ": " + e.getMessage(), e);
-    }
+    Dataset<Row> m = JobFiles.readTable(spark, path, "mentions table");
     MentionSpans.requireColumns(m, List.of("id", "start", "end", "kind"), "mentions table " + path);
     return m.select(col("id").cast("string"), col("start").cast("int"), col("end").cast("int"), col("kind"));
   }
@@ -283,7 +276,8 @@ public final class ProbeJob {
     long n = e.documents;
     RelabelAggregator.Relabelling flips = Relabellings.signFlips(n, s.permutations(), s.seed() ^ ReplicateRandom.key(group));
     Dataset<Row> indexed = rows.withColumn("index", row_number().over(Window.orderBy(col("id"))).minus(1).cast("long"))
-        .select(col("index"), col("delta_p"), col("delta_share"));
+        .select(col("index"), col("delta_p"), col("delta_share"))
+        .repartition(rows.sparkSession().sparkContext().defaultParallelism());
     double[] sums = indexed.select(new RelabelAggregator(flips, 2).toColumn()).first();
     int k = flips.relabellings();
     boolean exact = Relabellings.signFlipExact(n, s.permutations());
