@@ -97,11 +97,12 @@ public final class BiasJob {
       List<Map<String, Object>> groups = new ArrayList<>();
 
       // Per term and per kind, split by predicted class: documents are the resampling unit.
+      Column predicted = predictedClass();
       Dataset<Row> perDoc = ok.withColumn("group_key", explode(array(
               key("term", col("kind"), coalesce(col("term"), lit("")), lit(BiasStats.ALL)),
-              key("term", col("kind"), coalesce(col("term"), lit("")), col("predicted_label")),
+              key("term", col("kind"), coalesce(col("term"), lit("")), predicted),
               key("kind", col("kind"), lit(""), lit(BiasStats.ALL)),
-              key("kind", col("kind"), lit(""), col("predicted_label")))))
+              key("kind", col("kind"), lit(""), predicted))))
           .groupBy(col("group_key"), col("id"))
           .agg(sum("span_relevance").as("n0"), sum("share").as("n1"), sum("top3").as("n2"), count(lit(1)).as("d"));
       Dataset<Row> bootInput = perDoc.map((MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0),
@@ -109,7 +110,7 @@ public final class BiasJob {
               (double) r.getLong(5), (double) r.getLong(5), (double) r.getLong(5)),
           Encoders.row(BootstrapAggregator.INPUT));
       String runMethod = runId + SEP + s.method();
-      Dataset<Row> termRows = bootstrap(bootInput.where(col("group_key").startsWith("term" + SEP)), s, false)
+      Dataset<Row> termRows = bootstrap(bootInput.where(col("group_key").startsWith("term" + SEP)), s.replicates(), s.seed(), false)
           .flatMap((FlatMapFunction<Tuple2<String, BootstrapAggregator.Estimate>, Row>) t -> {
             String[] k = t._1().split(SEP, -1);
             String[] rm = runMethod.split(SEP, -1);
@@ -117,7 +118,7 @@ public final class BiasJob {
           }, Encoders.row(BiasStats.SCHEMA));
 
       Map<String, Map<String, BootstrapAggregator.Estimate>> kinds = collectByKind(
-          bootstrap(bootInput.where(col("group_key").startsWith("kind" + SEP)), s, true));
+          bootstrap(bootInput.where(col("group_key").startsWith("kind" + SEP)), s.replicates(), s.seed(), true));
       kinds.forEach((kind, byClass) -> byClass.forEach((cls, e) -> {
         List<Row> rows = estimateRows(BiasStats.KIND, kind, null, cls, e, runId, s.method());
         driverRows.addAll(rows);
@@ -265,6 +266,11 @@ public final class BiasJob {
     return out;
   }
 
+  /** The predicted class a mention is split by: its label name, else its index. */
+  private static Column predictedClass() {
+    return coalesce(col("predicted_label"), col("predicted").cast("string"), lit("unknown"));
+  }
+
   private static Column key(String section, Column kind, Column term, Column cls) {
     return concat(lit(section + SEP), kind, lit(SEP), term, lit(SEP), cls);
   }
@@ -277,10 +283,11 @@ public final class BiasJob {
     return c;
   }
 
-  static Dataset<Tuple2<String, BootstrapAggregator.Estimate>> bootstrap(Dataset<Row> input, BiasSettings s,
+  /** Groups BootstrapAggregator.INPUT rows by their group key and bootstraps each group. */
+  static Dataset<Tuple2<String, BootstrapAggregator.Estimate>> bootstrap(Dataset<Row> input, int replicates, long seed,
       boolean keepReplicates) {
     return input.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
-        .agg(new BootstrapAggregator(s.replicates(), s.seed(), keepReplicates).toColumn());
+        .agg(new BootstrapAggregator(replicates, seed, keepReplicates).toColumn());
   }
 
   private static Map<String, Map<String, BootstrapAggregator.Estimate>> collectByKind(
@@ -326,7 +333,7 @@ public final class BiasJob {
           labeled ? 1 - correct : 0.0, 1.0, labeled ? 1.0 : 0.0, labeled ? 1.0 : 0.0);
     }, Encoders.row(BootstrapAggregator.INPUT));
     Map<String, BootstrapAggregator.Estimate> out = new TreeMap<>();
-    collectByKind(bootstrap(input, s, true)).forEach((kind, byClass) -> out.put(kind, byClass.get(BiasStats.ALL)));
+    collectByKind(bootstrap(input, s.replicates(), s.seed(), true)).forEach((kind, byClass) -> out.put(kind, byClass.get(BiasStats.ALL)));
     return out;
   }
 
@@ -338,7 +345,7 @@ public final class BiasJob {
       BootstrapAggregator.Estimate y, BiasSettings s) {
     Dataset<Row> rows = ok.where(col("kind").isin(a, b));
     if (!cls.equals(BiasStats.ALL)) {
-      rows = rows.where(col("predicted_label").equalTo(cls));
+      rows = rows.where(predictedClass().equalTo(cls));
     }
     long nA = (long) x.den[0];
     long nB = (long) y.den[0];

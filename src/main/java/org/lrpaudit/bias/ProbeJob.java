@@ -152,11 +152,10 @@ public final class ProbeJob {
     Dataset<Row> bootInput = deltas.map((MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0),
         ReplicateRandom.key(r.getString(1)), r.getDouble(2), r.getDouble(3), 0.0, 1.0, 1.0, 1.0),
         Encoders.row(BootstrapAggregator.INPUT));
-    BiasSettings boot = BiasSettings.of("-", "-", "-").with(s.replicates(), s.permutations(), s.seed(), List.of());
     Map<String, Object> headline = new LinkedHashMap<>();
     List<Row> statRows = new ArrayList<>();
     String[] stats = {"delta_p", "delta_share"};
-    for (Tuple2<String, BootstrapAggregator.Estimate> t : BiasJob.bootstrap(bootInput, boot, false).collectAsList()) {
+    for (Tuple2<String, BootstrapAggregator.Estimate> t : BiasJob.bootstrap(bootInput, s.replicates(), s.seed(), false).collectAsList()) {
       String group = t._1();
       BootstrapAggregator.Estimate e = t._2();
       double[] pv = signFlipP(deltas.where(col("direction").equalTo(group)), e, s, group);
