@@ -174,10 +174,11 @@ class BiasStatisticsTest {
         double x = outcome.get(pair[0])[j];
         double y = outcome.get(pair[1])[j];
         String key = "outcome|" + pair[0] + "-" + pair[1] + "|null|";
+        assertEquals(x - y, stats.get(key + "gap|all|" + outcomes[j]).<Double>getAs("value"), 1e-12);
         assertEquals(Math.abs(x - y), stats.get(key + "difference|all|" + outcomes[j]).<Double>getAs("value"), 1e-12);
         assertEquals(Math.min(x, y) / Math.max(x, y), stats.get(key + "ratio|all|" + outcomes[j]).<Double>getAs("value"),
             1e-12);
-        expectedRows += 2;
+        expectedRows += 3;
       }
     }
     assertEquals(expectedRows, stats.size(), "no statistic beyond the recomputed ones");
