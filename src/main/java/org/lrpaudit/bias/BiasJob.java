@@ -5,11 +5,14 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.dense_rank;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -238,7 +241,8 @@ public final class BiasJob {
       summary.put("unit", s.unit());
       summary.put("positive_class", s.positiveClass() == null ? "1" : s.positiveClass());
       summary.put("bootstrap", Map.of("replicates", s.replicates(), "seed", s.seed(), "unit", "document"));
-      summary.put("permutation", Map.of("permutations", s.permutations(), "seed", s.seed(), "unit", "mention"));
+      summary.put("permutation", Map.of("permutations", s.permutations(), "seed", s.seed(), "unit",
+          s.permutationUnit()));
       summary.put("stats_rows", committed.count());
       summary.put("headline", headline);
       summary.put("top_terms", topTerms(committed, s.topTerms()));
@@ -350,7 +354,9 @@ public final class BiasJob {
 
   /**
    * Permutation p-values of the three mean differences (relevance, share, top-3) between kinds a and b within one
-   * predicted class: mentions are indexed 0..n-1 (ordered by id and offsets) and relabelled with group sizes fixed.
+   * predicted class. Units (mentions ordered by id and offsets, or with --permutation-unit term each (kind, term) with
+   * all its mentions) are indexed 0..n-1 and relabelled with the number of units per group fixed; the statistic is
+   * always the difference of mention means, so with term units the group's mention count is summed per relabelling.
    */
   private static double[] permutationP(Dataset<Row> ok, String a, String b, String cls, BootstrapAggregator.Estimate x,
       BootstrapAggregator.Estimate y, BiasSettings s) {
@@ -358,27 +364,39 @@ public final class BiasJob {
     if (!cls.equals(BiasStats.ALL)) {
       rows = rows.where(predictedClass().equalTo(cls));
     }
-    long nA = (long) x.den[0];
-    long nB = (long) y.den[0];
-    long n = nA + nB;
-    long seed = s.seed() ^ ReplicateRandom.key(a + SEP + b + SEP + cls);
-    RelabelAggregator.Relabelling relabel = Relabellings.twoGroups(n, nA, s.permutations(), seed);
-    Dataset<Row> indexed = rows.withColumn("index", row_number().over(Window.orderBy(col("id"), col("start"),
-            col("end"), col("kind"))).minus(1).cast("long"))
-        .select(col("index"), col("span_relevance"), col("share"), col("top3"))
+    boolean byTerm = s.permutationUnit().equals("term");
+    long mentionsA = (long) x.den[0];
+    long mentions = mentionsA + (long) y.den[0];
+    // Units relabelled together: each mention, or each (kind, term) with all its mentions.
+    Column[] order = byTerm ? new Column[] {col("kind"), col("term")}
+        : new Column[] {col("id"), col("start"), col("end"), col("kind")};
+    Dataset<Row> indexed = rows.withColumn("index", (byTerm ? dense_rank() : row_number())
+            .over(Window.orderBy(order)).minus(1).cast("long"))
+        .select(col("index"), col("span_relevance"), col("share"), col("top3"), lit(1.0).as("one"))
         // The window puts every row in one partition; the relabelling sums are the costly part, so spread them out.
         .repartition(ok.sparkSession().sparkContext().defaultParallelism());
-    double[] sums = indexed.select(new RelabelAggregator(relabel, 3).toColumn()).first();
+    long nA = mentionsA;
+    long n = mentions;
+    if (byTerm) {
+      Row units = rows.agg(countDistinct(col("kind"), col("term")),
+          countDistinct(when(col("kind").equalTo(a), col("term")))).first();
+      n = units.getLong(0);
+      nA = units.getLong(1);
+    }
+    long seed = s.seed() ^ ReplicateRandom.key(a + SEP + b + SEP + cls);
+    RelabelAggregator.Relabelling relabel = Relabellings.twoGroups(n, nA, s.permutations(), seed);
+    double[] sums = indexed.select(new RelabelAggregator(relabel, 4).toColumn()).first();
     int k = relabel.relabellings();
     boolean exact = Relabellings.twoGroupExact(n, nA, s.permutations());
     double[] p = new double[3];
     for (int j = 0; j < 3; j++) {
       double total = x.num[j] + y.num[j];
-      double observed = x.num[j] / nA - y.num[j] / nB;
+      double observed = x.num[j] / mentionsA - y.num[j] / (mentions - mentionsA);
       double[] t = new double[k];
       for (int r = 0; r < k; r++) {
-        double sa = sums[r * 3 + j];
-        t[r] = sa / nA - (total - sa) / nB;
+        double sa = sums[r * 4 + j];
+        double ca = sums[r * 4 + 3]; // mentions in group A under relabelling r (fixed unless units are terms)
+        t[r] = sa / ca - (total - sa) / (mentions - ca);
       }
       p[j] = Intervals.pValue(observed, t, exact);
     }

@@ -7,7 +7,7 @@ import java.util.List;
 /** Settings of the bias job; see BiasCommand for their meaning. */
 public record BiasSettings(String relevance, String mentions, String output, String method, String runId, String unit,
     int replicates, int permutations, long seed, List<List<String>> compare, String positiveClass, int topTerms,
-    boolean overwrite) implements Serializable {
+    boolean overwrite, String permutationUnit) implements Serializable {
 
   public static final String DEFAULT_COMPARE = "female_name:male_name";
 
@@ -18,6 +18,9 @@ public record BiasSettings(String relevance, String mentions, String output, Str
     if (replicates < 10 || permutations < 10) {
       throw new IllegalArgumentException("replicates and permutations must be at least 10 (got " + replicates + ", "
           + permutations + ")");
+    }
+    if (!permutationUnit.equals("mention") && !permutationUnit.equals("term")) {
+      throw new IllegalArgumentException("permutation-unit must be mention or term, not '" + permutationUnit + "'");
     }
     if (runId != null && !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
       throw new IllegalArgumentException("run-id '" + runId + "' must be 1-128 letters, digits, '.', '_' or '-'");
@@ -42,16 +45,21 @@ public record BiasSettings(String relevance, String mentions, String output, Str
 
   public static BiasSettings of(String relevance, String mentions, String output) {
     return new BiasSettings(relevance, mentions, output, "lrp-ah-ln", null, "words", 1000, 1000, 20261126L,
-        parseCompare(DEFAULT_COMPARE), null, 20, false);
+        parseCompare(DEFAULT_COMPARE), null, 20, false, "mention");
   }
 
   public BiasSettings with(int replicates, int permutations, long seed, List<List<String>> compare) {
     return new BiasSettings(relevance, mentions, output, method, runId, unit, replicates, permutations, seed, compare,
-        positiveClass, topTerms, overwrite);
+        positiveClass, topTerms, overwrite, permutationUnit);
   }
 
   public BiasSettings withOverwrite(boolean o) {
     return new BiasSettings(relevance, mentions, output, method, runId, unit, replicates, permutations, seed, compare,
-        positiveClass, topTerms, o);
+        positiveClass, topTerms, o, permutationUnit);
+  }
+
+  public BiasSettings withPermutationUnit(String unit) {
+    return new BiasSettings(relevance, mentions, output, method, runId, this.unit, replicates, permutations, seed, compare,
+        positiveClass, topTerms, overwrite, unit);
   }
 }

@@ -57,6 +57,11 @@ final class BiasCommand implements Callable<Integer> {
   @Option(names = "--top-terms", defaultValue = "20", description = "Terms listed in the summary (default ${DEFAULT-VALUE}).")
   int topTerms;
 
+  @Option(names = "--permutation-unit", defaultValue = "mention",
+      description = "mention (default): relabel mentions one by one; term: relabel each (kind, term) with all its "
+          + "mentions, for 'does the model treat these groups of names differently' beyond the names at hand.")
+  String permutationUnit;
+
   @Option(names = "--overwrite", description = "Replace the run's partition of bias_stats if it exists.")
   boolean overwrite;
 
@@ -69,7 +74,7 @@ final class BiasCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--positive-class takes a class index, not '" + positiveClass + "'");
     }
     BiasSettings s = new BiasSettings(relevance, mentions, output, method, runId, unit, replicates, permutations, seed,
-        BiasSettings.parseCompare(compare), positiveClass, topTerms, overwrite);
+        BiasSettings.parseCompare(compare), positiveClass, topTerms, overwrite, permutationUnit);
     SparkSession spark = SparkCommands.session("lrp-audit bias", master);
     try {
       Map<String, Object> summary = new BiasJob(spark).run(s);

@@ -78,7 +78,7 @@ class BiasBadInputTest {
         men.toString(), out.toString())));
     assertTrue(e.getMessage().contains("relevance table") && e.getMessage().contains("status"), e.getMessage());
     e = assertThrows(JobException.class, () -> new BiasJob(spark).run(new BiasSettings(rel.toString(), men.toString(),
-        out.toString(), "gi", null, "words", 100, 100, 1, List.of(), null, 5, false)));
+        out.toString(), "gi", null, "words", 100, 100, 1, List.of(), null, 5, false, "mention")));
     assertTrue(e.getMessage().contains("no run") && e.getMessage().contains("gi"), e.getMessage());
     assertFalse(Files.exists(out), "a job that fails before computing writes nothing");
 

@@ -306,4 +306,54 @@ class BiasStatisticsTest {
     assertArrayEquals(Files.readAllBytes(dir.resolve("t5/a/bias_stats.csv")),
         Files.readAllBytes(dir.resolve("t5/b/bias_stats.csv")));
   }
+
+  @Test
+  void termLevelPermutationPMatchesExactEnumerationOverTerms() throws Exception {
+    // 5 female and 4 male terms with 1-4 mentions each: all C(9, 5) = 126 relabellings of whole terms are enumerated.
+    Random r = new Random(21);
+    List<BiasTables.Doc> docs = new ArrayList<>();
+    List<BiasTables.Mention> mentions = new ArrayList<>();
+    List<List<Double>> units = new ArrayList<>();
+    for (int t = 0; t < 9; t++) {
+      boolean female = t < 5;
+      List<Double> shares = new ArrayList<>();
+      for (int k = 0; k < 1 + r.nextInt(4); k++) {
+        String id = "u" + t + "-" + k;
+        double x = (female ? 0.2 : 0) + 0.4 * r.nextDouble() - 0.2;
+        docs.add(BiasTables.doc(id, 1, null, List.of("n" + t, "f"), new double[] {x, 1 - Math.abs(x)}, 0, 0));
+        mentions.add(new BiasTables.Mention(id, 0, 2, "n" + t, female ? "female_name" : "male_name"));
+        shares.add(x);
+      }
+      units.add(shares);
+    }
+    Path rel = BiasTables.writeRelevance(spark, dir.resolve("t6"), docs, "r", "lrp-ah-ln");
+    Path men = BiasTables.writeMentions(spark, dir.resolve("t6/m"), mentions);
+    Map<String, Object> s = new BiasJob(spark).run(BiasSettings.of(rel.toString(), men.toString(),
+        dir.resolve("t6/out").toString()).with(50, 1000, 3, BiasSettings.parseCompare("female_name:male_name"))
+        .withPermutationUnit("term"));
+    double all = units.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).sum();
+    long count = units.stream().mapToLong(List::size).sum();
+    double observed = mean(units.subList(0, 5)) - mean(units.subList(5, 9));
+    long extreme = 0;
+    long total = 0;
+    for (long mask : Relabellings.subsets(9, 5)) {
+      double sa = 0;
+      long ca = 0;
+      for (int t = 0; t < 9; t++) {
+        if ((mask >>> t & 1) == 1) {
+          sa += units.get(t).stream().mapToDouble(Double::doubleValue).sum();
+          ca += units.get(t).size();
+        }
+      }
+      double stat = sa / ca - (all - sa) / (count - ca);
+      total++;
+      extreme += Math.abs(stat) >= Math.abs(observed) * (1 - 1e-9) ? 1 : 0;
+    }
+    assertEquals(126, total);
+    assertEquals(extreme / 126.0, pOf(s, "female_male_share_gap"), 1e-12);
+  }
+
+  private static double mean(List<List<Double>> units) {
+    return units.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).average().orElseThrow();
+  }
 }
