@@ -88,6 +88,10 @@ public final class BiasJob {
       Map<String, Long> mentionStatus = counts(spans, "status");
       long mentionRows = mentionStatus.values().stream().mapToLong(Long::longValue).sum();
       long joined = mentionStatus.getOrDefault(MentionSpans.OK, 0L);
+      long mentionsIn = mentions.count();
+      if (mentionRows != mentionsIn) { // the join must neither drop nor duplicate a mention
+        throw new IllegalStateException("mentions in " + mentionsIn + " != mentions accounted for " + mentionRows);
+      }
       mentionStatus.forEach((k, v) -> {
         if (!k.equals(MentionSpans.OK)) {
           LOG.warn("bias: {} mention(s) with status {} are left out of the statistics", v, k);

@@ -136,6 +136,11 @@ public final class ProbeJob {
     files.writeParquetFolder(PAIRS, pairs);
     Dataset<Row> committed = spark.read().parquet(files.path(PAIRS).toString());
 
+    long textsWithNames = names.select("id").distinct().count();
+    long pairRows = committed.count();
+    if (pairRows != textsWithNames) {
+      throw new IllegalStateException("texts with a name mention " + textsWithNames + " != probe rows " + pairRows);
+    }
     Map<String, Long> status = new TreeMap<>();
     for (Row r : committed.groupBy("status").count().collectAsList()) {
       status.put(r.getString(0), r.getLong(1));
@@ -174,7 +179,7 @@ public final class ProbeJob {
     files.writeCsv(STATS_CSV, spark.createDataFrame(statRows, STATS_SCHEMA), col("group"), col("statistic"));
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("model", s.model());
-    summary.put("pairs", committed.count());
+    summary.put("pairs", pairRows);
     summary.put("status", status);
     summary.put("explained_class", s.positiveClass());
     summary.put("method", Method.LRP_AH_LN.id());
