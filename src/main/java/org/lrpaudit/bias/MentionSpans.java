@@ -1,5 +1,6 @@
 package org.lrpaudit.bias;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
@@ -86,7 +87,8 @@ public final class MentionSpans {
         + "x -> abs(x.relevance) >= _third)");
     return j.withColumn("status", status)
         .withColumn("_third", third)
-        .select(col("id"), col("start"), col("end"), col("surface"), col("kind"), lower(col("surface")).as("term"),
+        .select(col("id"), col("start"), col("end"), col("surface"), col("kind"),
+            coalesce(lower(col("surface")), lit("")).as("term"),
             col("status"), col("r.predicted").as("predicted"), col("r.predicted_label").as("predicted_label"),
             col("r.label").as("label"),
             when(ok, spanRel).as("span_relevance"),
