@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 @Command(name = "lrp-audit", mixinStandardHelpOptions = true, version = "lrp-audit 0.1.0",
     description = "Conservative LRP explanations (Ali et al., ICML 2022) of Transformer text classifiers, and bias audits.",
     subcommands = {ExplainTextCommand.class, ExplainCommand.class, EvaluateCommand.class, AnnotateCommand.class,
+        BiasCommand.class, ProbeCommand.class, SlotMentionsCommand.class, AuditCommand.class, DashboardCommand.class,
         TrainCommand.class, ImportOnnxCommand.class, PrepareCorpusCommand.class, RandomModelCommand.class,
-        AuditCommand.class, DashboardCommand.class, CommandLine.HelpCommand.class})
+        CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

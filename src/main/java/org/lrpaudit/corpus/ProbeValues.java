@@ -148,13 +148,26 @@ public final class ProbeValues {
     Collections.shuffle(pool, new Random(seed));
     List<Value> chosen = new ArrayList<>(pool.subList(0, k));
     chosen.sort(Comparator.comparingInt(Value::rank).thenComparing(Value::value));
-    // Greedy nearest match in log id, most frequent female name first; ties go to the more frequent male name.
-    TreeMap<Double, List<Value>> unused = new TreeMap<>();
-    for (Value m : male) {
-      unused.computeIfAbsent(Math.log(m.rank()), x -> new ArrayList<>()).add(m);
+    return new NamePairs(chosen, matchByRank(chosen, male));
+  }
+
+  /**
+   * For each value of {@code from} (in order), the unused value of {@code to} nearest in log frequency rank; ties go to
+   * the more frequent one. Greedy and one-to-one while {@code to} lasts; when every value of {@code to} has been used,
+   * all become available again (so the result always has one match per value of {@code from}).
+   */
+  public static List<Value> matchByRank(List<Value> from, List<Value> to) {
+    if (to.isEmpty()) {
+      throw new IllegalArgumentException("no values to match " + from.size() + " value(s) with");
     }
+    TreeMap<Double, List<Value>> unused = new TreeMap<>();
     List<Value> matched = new ArrayList<>();
-    for (Value f : chosen) {
+    for (Value f : from) {
+      if (unused.isEmpty()) {
+        for (Value m : to) {
+          unused.computeIfAbsent(Math.log(m.rank()), x -> new ArrayList<>()).add(m);
+        }
+      }
       double key = Math.log(f.rank());
       Double lo = unused.floorKey(key);
       Double hi = unused.ceilingKey(key);
@@ -165,7 +178,7 @@ public final class ProbeValues {
         unused.remove(best);
       }
     }
-    return new NamePairs(chosen, matched);
+    return matched;
   }
 
   /** n values of an entity kind, seeded, from the 3n most frequent usable ones (most frequent first). */

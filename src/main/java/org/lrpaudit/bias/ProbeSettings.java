@@ -1,0 +1,21 @@
+package org.lrpaudit.bias;
+
+import java.io.Serializable;
+
+/** Settings of the probe job; see ProbeCommand for their meaning. */
+public record ProbeSettings(String model, String input, String mentions, String output, int positiveClass,
+    int maxLength, int replicates, int permutations, long seed) implements Serializable {
+
+  public ProbeSettings {
+    if (replicates < 10 || permutations < 10) {
+      throw new IllegalArgumentException("replicates and permutations must be at least 10");
+    }
+    if (positiveClass < 0 || maxLength < 2) {
+      throw new IllegalArgumentException("positive-class must be >= 0 and max-length >= 2");
+    }
+  }
+
+  public static ProbeSettings of(String model, String input, String mentions, String output) {
+    return new ProbeSettings(model, input, mentions, output, 1, 512, 1000, 1000, 20261126L);
+  }
+}

@@ -1,0 +1,75 @@
+package org.lrpaudit.bias;
+
+import java.io.Serializable;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Aggregator;
+
+/**
+ * Sums of coefficient x value over rows for R relabellings at once, inside a Spark aggregation: the null distribution of a
+ * permutation or sign-flip test as R x K sums (K values per row), without collecting rows. Input rows: (index long,
+ * value_0 double, ..., value_{K-1} double), index 0..n-1 within the tested set.
+ */
+public final class RelabelAggregator extends Aggregator<Row, double[], double[]> {
+  /** The coefficient of row i in relabelling r (1/0 for a group indicator, +1/-1 for a sign flip). */
+  public interface Relabelling extends Serializable {
+    int relabellings();
+
+    int coefficient(int r, long index);
+  }
+
+  private final Relabelling relabelling;
+  private final int values;
+
+  public RelabelAggregator(Relabelling relabelling, int values) {
+    this.relabelling = relabelling;
+    this.values = values;
+  }
+
+  @Override
+  public double[] zero() {
+    return new double[relabelling.relabellings() * values];
+  }
+
+  @Override
+  public double[] reduce(double[] sums, Row row) {
+    long index = row.getLong(0);
+    double[] v = new double[values];
+    for (int k = 0; k < values; k++) {
+      v[k] = row.getDouble(1 + k);
+    }
+    for (int r = 0; r < relabelling.relabellings(); r++) {
+      int c = relabelling.coefficient(r, index);
+      if (c != 0) {
+        for (int k = 0; k < values; k++) {
+          sums[r * values + k] += c * v[k];
+        }
+      }
+    }
+    return sums;
+  }
+
+  @Override
+  public double[] merge(double[] a, double[] b) {
+    for (int k = 0; k < a.length; k++) {
+      a[k] += b[k];
+    }
+    return a;
+  }
+
+  @Override
+  public double[] finish(double[] sums) {
+    return sums;
+  }
+
+  @Override
+  public Encoder<double[]> bufferEncoder() {
+    return Encoders.kryo(double[].class);
+  }
+
+  @Override
+  public Encoder<double[]> outputEncoder() {
+    return Encoders.kryo(double[].class);
+  }
+}

@@ -1,0 +1,68 @@
+package org.lrpaudit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.lrpaudit.bias.ProbeJob;
+import org.lrpaudit.bias.ProbeSettings;
+import org.lrpaudit.spark.TorchThreads;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "probe", mixinStandardHelpOptions = true,
+    description = {"Spark job: counterfactual name swaps. Every text of --input with a female_name or male_name mention "
+        + "is explained (lrp-ah-ln, for the positive class) as it is and with each name swapped for a name of the other "
+        + "gender of similar frequency (the same name always by the same name); the change of p(positive) and of the "
+        + "names' relevance share are summarised per direction with bootstrap intervals and sign-flip p-values.",
+        "Writes OUT/probe_pairs/ (Parquet, one row per text), OUT/probe_stats.csv and OUT/probe_summary.json (also "
+        + "printed on standard output)."})
+final class ProbeCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "HuggingFace model folder.")
+  String model;
+
+  @Option(names = "--input", required = true, paramLabel = "PATH", description = "Corpus with id and text (as explain reads it).")
+  String input;
+
+  @Option(names = "--mentions", required = true, paramLabel = "PATH", description = "Mentions table (id, start, end, kind).")
+  String mentions;
+
+  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder.")
+  String output;
+
+  @Option(names = "--positive-class", defaultValue = "1", description = "Class index whose probability and logit are probed (default ${DEFAULT-VALUE}).")
+  int positiveClass;
+
+  @Option(names = "--max-length", defaultValue = "512", description = "Tokens per text (default ${DEFAULT-VALUE}).")
+  int maxLength;
+
+  @Option(names = "--replicates", defaultValue = "1000", description = "Bootstrap replicates (default ${DEFAULT-VALUE}).")
+  int replicates;
+
+  @Option(names = "--permutations", defaultValue = "1000",
+      description = "Random sign flips (default ${DEFAULT-VALUE}); exact when 2^n is at most this.")
+  int permutations;
+
+  @Option(names = "--seed", defaultValue = "20261126", description = "Seed of bootstrap and sign flips.")
+  long seed;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
+  String master;
+
+  @Override
+  public Integer call() throws Exception {
+    if (System.getenv("LRP_AUDIT_TORCH_THREADS") == null) {
+      System.clearProperty(TorchThreads.PROPERTY);
+      TorchThreads.configure(1); // embedded: one torch thread per task slot
+    }
+    SparkSession spark = SparkCommands.session("lrp-audit probe", master);
+    try {
+      Map<String, Object> summary = new ProbeJob(spark).run(new ProbeSettings(model, input, mentions, output,
+          positiveClass, maxLength, replicates, permutations, seed));
+      System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

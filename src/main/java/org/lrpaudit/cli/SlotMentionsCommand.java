@@ -1,0 +1,47 @@
+package org.lrpaudit.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.lrpaudit.spark.JobException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "slot-mentions", mixinStandardHelpOptions = true,
+    description = {"Writes a mentions table (id, start, end, surface, kind, lexicon) from the planted probe slots of an "
+        + "audit corpus (slot_kind, slot_start, slot_end, slot_value): mentions whose offsets are known by construction, "
+        + "for the bias and probe jobs without the annotate job, and as a reference for it."})
+final class SlotMentionsCommand implements Callable<Integer> {
+  @Option(names = "--input", required = true, paramLabel = "CSV", description = "audit_corpus.csv (or .parquet).")
+  String input;
+
+  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Mentions Parquet folder (replaced).")
+  String output;
+
+  @Override
+  public Integer call() {
+    SparkSession spark = SparkCommands.session("lrp-audit slot-mentions", null);
+    try {
+      Dataset<Row> in = input.endsWith(".parquet") ? spark.read().parquet(input)
+          : spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(input);
+      for (String c : new String[] {"id", "slot_kind", "slot_start", "slot_end", "slot_value"}) {
+        if (!java.util.Arrays.asList(in.columns()).contains(c)) {
+          throw new JobException(input + " lacks column " + c + " (it is not an audit corpus with probe slots)");
+        }
+      }
+      Dataset<Row> m = in.where(col("slot_kind").isNotNull().and(col("slot_kind").notEqual("")))
+          .select(col("id").cast("string"), col("slot_start").cast("int").as("start"), col("slot_end").cast("int").as("end"),
+              col("slot_value").as("surface"), col("slot_kind").as("kind"), lit("probe-slots").as("lexicon"));
+      m.coalesce(1).write().mode(SaveMode.Overwrite).parquet(output);
+      System.out.println("{\"mentions\": " + spark.read().parquet(output).count() + "}");
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}
