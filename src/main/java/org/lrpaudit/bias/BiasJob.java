@@ -191,18 +191,16 @@ public final class BiasJob {
               continue; // accuracy and error rate need gold labels
             }
             double[] gap = new double[s.replicates()];
-            double[] diff = new double[s.replicates()];
             double[] ratio = new double[s.replicates()];
-            for (int r = 0; r < diff.length; r++) {
+            for (int r = 0; r < gap.length; r++) {
               gap[r] = oa.replicates[j][r] - ob.replicates[j][r];
-              diff[r] = difference(oa.replicates[j][r], ob.replicates[j][r]);
               ratio[r] = ratio(oa.replicates[j][r], ob.replicates[j][r]);
             }
             long n = oa.documents + ob.documents;
             double g = oa.value[j] - ob.value[j];
             double[] gci = Intervals.percentile(gap);
             double d = difference(oa.value[j], ob.value[j]);
-            double[] dci = Intervals.percentile(diff);
+            double[] dci = Intervals.absolute(gci);
             double q = ratio(oa.value[j], ob.value[j]);
             double[] rci = Intervals.percentile(ratio);
             driverRows.add(BiasStats.row(BiasStats.OUTCOME, a + "-" + b, null, "gap", BiasStats.ALL,
@@ -214,8 +212,7 @@ public final class BiasJob {
             headline.put(name + "_" + OUTCOME_STATS[j] + "_gap", entry(g, gci[0], gci[1], Double.NaN, n,
                 OUTCOME_STATS[j] + " of texts mentioning " + a + " minus that of texts mentioning " + b
                     + "; 95% Poisson-bootstrap interval"));
-            // The interval of max - min is the interval of an absolute value: biased away from 0, so when the groups
-            // are alike the point value can lie below it. The signed gap above is the one to put thresholds on.
+            // max - min = |gap|: its interval is the image of the gap's interval (see Intervals.absolute).
             headline.put(name + "_" + OUTCOME_STATS[j] + "_difference", entry(d, dci[0], dci[1], Double.NaN, n,
                 OUTCOME_STATS[j] + " of texts mentioning " + a + " vs " + b + ": max - min over the two groups "
                     + "(Fairlearn MetricFrame.difference)"));

@@ -26,6 +26,20 @@ public final class Intervals {
   }
 
   /**
+   * The interval of |x| given an interval of x: its image under the absolute value. Used for Fairlearn's
+   * max - min difference, whose own bootstrap percentiles are biased away from 0 (for two alike groups the point value
+   * then falls below its interval); this image always holds |estimate| when the signed interval holds the estimate.
+   */
+  public static double[] absolute(double[] signed) {
+    double lo = Math.abs(signed[0]);
+    double hi = Math.abs(signed[1]);
+    if (signed[0] <= 0 && signed[1] >= 0) {
+      return new double[] {0, Math.max(lo, hi)};
+    }
+    return new double[] {Math.min(lo, hi), Math.max(lo, hi)};
+  }
+
+  /**
    * Two-sided p-value of an observed statistic against its relabelled values. Monte Carlo (the observed labelling is not
    * among them): (1 + #{|t_r| >= |t|}) / (1 + R), never 0 (Phipson and Smyth 2010). Exact (every labelling enumerated,
    * the observed one included): #{|t_r| >= |t|} / R. A tolerance of 1e-9 relative keeps ties tied under rounding.

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.lrpaudit.audit.AuditRecord;
 import org.lrpaudit.audit.CheckResult;
 import org.lrpaudit.audit.Drift;
@@ -83,10 +85,18 @@ public final class Dashboard {
   }
 
   private static void trends(StringBuilder s, Inputs in) {
-    s.append("<section><h2>Headline statistics over time</h2><p class=\"muted\">Audits of this corpus, oldest first "
+    // A chart per statistic that a threshold watches, in the order of the checks; the bias job reports dozens of
+    // headline statistics, and all of them are in the table of this audit below.
+    Set<String> watched = new LinkedHashSet<>();
+    in.audit().checks().forEach(c -> watched.add(c.statistic()));
+    watched.retainAll(in.audit().headline().keySet());
+    s.append("<section><h2>Headline statistics over time</h2><p class=\"muted\">The ").append(watched.size())
+        .append(" statistics with thresholds (all ").append(in.audit().headline().size())
+        .append(" headline statistics are in the table below), audits of this corpus oldest first "
         + "(dot: value, whisker: 95% interval; green: this statistic's checks passed in that audit, red: one failed). "
         + "Dashed lines: thresholds of this audit on the value.</p><div class=\"grid\">");
-    for (Headline h : in.audit().headline().values()) {
+    for (String name : watched) {
+      Headline h = in.audit().headline().get(name);
       List<Svg.Point> points = new ArrayList<>();
       for (AuditRecord r : in.trend()) {
         Headline v = r.headline().get(h.name());

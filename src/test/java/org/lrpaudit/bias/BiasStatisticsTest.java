@@ -176,6 +176,15 @@ class BiasStatisticsTest {
         String key = "outcome|" + pair[0] + "-" + pair[1] + "|null|";
         assertEquals(x - y, stats.get(key + "gap|all|" + outcomes[j]).<Double>getAs("value"), 1e-12);
         assertEquals(Math.abs(x - y), stats.get(key + "difference|all|" + outcomes[j]).<Double>getAs("value"), 1e-12);
+        // the difference's interval is the signed gap's interval folded at 0, so it holds |gap|
+        Row gapRow = stats.get(key + "gap|all|" + outcomes[j]);
+        Row diffRow = stats.get(key + "difference|all|" + outcomes[j]);
+        double lo = gapRow.<Double>getAs("ci_low");
+        double hi = gapRow.<Double>getAs("ci_high");
+        double foldedLo = lo <= 0 && hi >= 0 ? 0 : Math.min(Math.abs(lo), Math.abs(hi));
+        assertEquals(foldedLo, diffRow.<Double>getAs("ci_low"), 1e-12);
+        assertEquals(Math.max(Math.abs(lo), Math.abs(hi)), diffRow.<Double>getAs("ci_high"), 1e-12);
+        assertTrue(diffRow.<Double>getAs("ci_low") <= Math.abs(x - y) && Math.abs(x - y) <= diffRow.<Double>getAs("ci_high"));
         assertEquals(Math.min(x, y) / Math.max(x, y), stats.get(key + "ratio|all|" + outcomes[j]).<Double>getAs("value"),
             1e-12);
         expectedRows += 3;
