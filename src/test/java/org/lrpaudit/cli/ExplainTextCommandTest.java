@@ -316,7 +316,7 @@ class ExplainTextCommandTest {
   @Test
   void badMethod() {
     assertUsageError(run("explain-text", "--model", model, "--method", "lrp", "a film"),
-        "unknown method 'lrp' (choose from gi, lrp-ah, lrp-ln, lrp-ah-ln)");
+        "unknown method 'lrp' (choose from gi, lrp-ah, lrp-ln, lrp-ah-ln, random, attn-last, rollout, gae, ig)");
   }
 
   @Test
