@@ -32,6 +32,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
+import org.lrpaudit.audit.Headline;
 import org.lrpaudit.spark.JobException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -420,14 +421,8 @@ public final class BiasJob {
   }
 
   static Map<String, Object> entry(double value, double lo, double hi, double p, long n, String description) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("value", BiasStats.finite(value));
-    m.put("ci_low", BiasStats.finite(lo));
-    m.put("ci_high", BiasStats.finite(hi));
-    m.put("p_value", BiasStats.finite(p));
-    m.put("n", n);
-    m.put("description", description);
-    return m;
+    return Headline.entry(BiasStats.finite(value), BiasStats.finite(lo), BiasStats.finite(hi), BiasStats.finite(p), n,
+        description);
   }
 
   private static Map<String, Object> groupEntry(Row r) {

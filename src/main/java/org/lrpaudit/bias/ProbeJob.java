@@ -179,6 +179,7 @@ public final class ProbeJob {
     files.writeCsv(STATS_CSV, spark.createDataFrame(statRows, STATS_SCHEMA), col("group"), col("statistic"));
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("model", s.model());
+    summary.put("model_id", Checkpoint.open(s.model()).modelId()); // the audit refuses a summary of another model
     summary.put("pairs", pairRows);
     summary.put("status", status);
     summary.put("explained_class", s.positiveClass());

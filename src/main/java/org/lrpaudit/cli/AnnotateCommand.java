@@ -29,6 +29,10 @@ final class AnnotateCommand implements Callable<Integer> {
   @Option(names = "--lexicons", paramLabel = "FILE", description = "Lexicon configuration (HOCON) merged over conf/lexicons/lexicons.conf; repeatable.")
   List<Path> lexicons = new ArrayList<>();
 
+  @Option(names = "--data", paramLabel = "DIR", description = "Data folder that the lexicons' data-file settings are "
+      + "relative to (default: $LRP_AUDIT_DATA, else data.dir of conf/lrp-audit.conf; jobs/setup-data fills it).")
+  Path data;
+
   @Option(names = "--overwrite", description = "Replace an existing mentions table and summary in --output.")
   boolean overwrite;
 
@@ -51,16 +55,14 @@ final class AnnotateCommand implements Callable<Integer> {
     configs.add(layout.home().resolve("conf").resolve("lexicons").resolve("lexicons.conf"));
     configs.addAll(lexicons);
     AnnotateSettings settings = new AnnotateSettings(input, output, inputFormat.trim().toLowerCase(), idColumn.trim(),
-        textColumn.trim(), configs, layout.data(), overwrite);
+        textColumn.trim(), configs, data != null ? data.toAbsolutePath().normalize() : layout.data(), overwrite);
     String sparkMaster = master != null ? master : System.getProperty("spark.master");
-    SparkSession spark = SparkSession.builder().appName("lrp-audit annotate")
-        .master(sparkMaster == null ? "local[*]" : sparkMaster).config("spark.ui.enabled", "false").getOrCreate();
-    try {
+    try (CommandSession session = CommandSession.open(SparkSession.builder().appName("lrp-audit annotate")
+        .master(sparkMaster == null ? "local[*]" : sparkMaster).config("spark.ui.enabled", "false"))) {
+      SparkSession spark = session.spark();
       AnnotateJob.Summary summary = new AnnotateJob(spark).run(settings);
       System.out.println(new ObjectMapper().writeValueAsString(summary));
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 }

@@ -75,13 +75,11 @@ final class BiasCommand implements Callable<Integer> {
     }
     BiasSettings s = new BiasSettings(relevance, mentions, output, method, runId, unit, replicates, permutations, seed,
         BiasSettings.parseCompare(compare), positiveClass, topTerms, overwrite, permutationUnit);
-    SparkSession spark = SparkCommands.session("lrp-audit bias", master);
-    try {
+    try (CommandSession session = SparkCommands.session("lrp-audit bias", master)) {
+      SparkSession spark = session.spark();
       Map<String, Object> summary = new BiasJob(spark).run(s);
       System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 }

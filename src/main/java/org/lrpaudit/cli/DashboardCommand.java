@@ -35,12 +35,12 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SparkSession[] spark = new SparkSession[1];
+    CommandSession[] spark = new CommandSession[1];
     try {
       Path page = DashboardJob.write(history, auditId, output, examples, exampleIds, () -> {
-        spark[0] = SparkSession.builder().appName("lrp-audit dashboard").master("local[1]")
-            .config("spark.ui.enabled", "false").getOrCreate();
-        return spark[0];
+        spark[0] = CommandSession.open(SparkSession.builder().appName("lrp-audit dashboard").master("local[1]")
+            .config("spark.ui.enabled", "false"));
+        return spark[0].spark();
       });
       System.out.println(page.toAbsolutePath());
       return 0;
@@ -52,7 +52,7 @@ final class DashboardCommand implements Callable<Integer> {
       return 2;
     } finally {
       if (spark[0] != null) {
-        spark[0].stop();
+        spark[0].close();
       }
     }
   }

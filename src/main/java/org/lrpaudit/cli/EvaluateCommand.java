@@ -104,13 +104,11 @@ final class EvaluateCommand implements Callable<Integer> {
       System.clearProperty(TorchThreads.PROPERTY);
       TorchThreads.configure(Integer.parseInt(System.getProperty("spark.task.cpus", "1").trim()));
     }
-    SparkSession spark = builder.getOrCreate();
-    try {
+    try (CommandSession session = CommandSession.open(builder)) {
+      SparkSession spark = session.spark();
       EvaluationSummary summary = new EvaluateJob(spark).run(s);
       System.out.println(new ObjectMapper().writeValueAsString(summary));
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 }

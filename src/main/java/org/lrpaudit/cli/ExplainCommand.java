@@ -141,13 +141,11 @@ final class ExplainCommand implements Callable<Integer> {
       System.clearProperty(TorchThreads.PROPERTY);
       TorchThreads.configure(Integer.parseInt(taskCpus.trim()));
     }
-    SparkSession spark = builder.getOrCreate();
-    try {
+    try (CommandSession session = CommandSession.open(builder)) {
+      SparkSession spark = session.spark();
       ExplainJob.ExplainSummary summary = new ExplainJob(spark).run(settings);
       System.out.println(new ObjectMapper().writeValueAsString(summary));
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 

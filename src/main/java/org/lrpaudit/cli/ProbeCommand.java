@@ -55,14 +55,12 @@ final class ProbeCommand implements Callable<Integer> {
       System.clearProperty(TorchThreads.PROPERTY);
       TorchThreads.configure(1); // embedded: one torch thread per task slot
     }
-    SparkSession spark = SparkCommands.session("lrp-audit probe", master);
-    try {
+    try (CommandSession session = SparkCommands.session("lrp-audit probe", master)) {
+      SparkSession spark = session.spark();
       Map<String, Object> summary = new ProbeJob(spark).run(new ProbeSettings(model, input, mentions, output,
           positiveClass, maxLength, replicates, permutations, seed));
       System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 }

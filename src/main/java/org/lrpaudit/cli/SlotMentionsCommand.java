@@ -25,8 +25,8 @@ final class SlotMentionsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = SparkCommands.session("lrp-audit slot-mentions", null);
-    try {
+    try (CommandSession session = SparkCommands.session("lrp-audit slot-mentions", null)) {
+      SparkSession spark = session.spark();
       Dataset<Row> in = input.endsWith(".parquet") ? spark.read().parquet(input)
           : spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(input);
       for (String c : new String[] {"id", "slot_kind", "slot_start", "slot_end", "slot_value"}) {
@@ -40,8 +40,6 @@ final class SlotMentionsCommand implements Callable<Integer> {
       m.coalesce(1).write().mode(SaveMode.Overwrite).parquet(output);
       System.out.println("{\"mentions\": " + spark.read().parquet(output).count() + "}");
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 }

@@ -6,9 +6,9 @@ import org.apache.spark.sql.SparkSession;
 final class SparkCommands {
   private SparkCommands() {}
 
-  static SparkSession session(String appName, String master) {
+  static CommandSession session(String appName, String master) {
     String m = master != null ? master : System.getProperty("spark.master", "local[*]");
-    return SparkSession.builder().appName(appName).master(m).config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", System.getProperty("spark.sql.shuffle.partitions", "8")).getOrCreate();
+    return CommandSession.open(SparkSession.builder().appName(appName).master(m).config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", System.getProperty("spark.sql.shuffle.partitions", "8")));
   }
 }

@@ -1,9 +1,11 @@
 package org.lrpaudit.eval;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.lrpaudit.audit.Headline;
 
 /**
  * What an evaluate run found, as written to summary.json (and, one line per method, summary.csv). Areas: AUAC of the
@@ -48,6 +50,34 @@ public record EvaluationSummary(
       @JsonProperty("conservation_rel_mean") double conservationRelMean,
       @JsonProperty("conservation_rel_p95") double conservationRelP95,
       Map<String, double[]> curves) {}
+
+  /**
+   * The statistics an audit's thresholds are written against (the audit's summary contract: name -> value, ci_low,
+   * ci_high, p_value, n, description): {@code <method>_auac}, {@code <method>_au_mse}, {@code <method>_aupc} of every
+   * method with at least one evaluated text (a method without any has no area and is left out). n is the number of
+   * evaluated texts; no interval or p-value is computed, so those are null.
+   */
+  @JsonProperty("headline")
+  public Map<String, Map<String, Object>> headline() {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    for (MethodResult m : methods) {
+      if (m.texts() == 0) {
+        continue;
+      }
+      String texts = m.texts() + " texts, " + (keepSpecial ? "keep-special" : "paper") + " protocol";
+      out.put(m.method() + "_auac", entry(m.auac(), m.texts(), "area under the activation curve of " + m.method()
+          + " (higher: more faithful; " + texts + ")"));
+      out.put(m.method() + "_au_mse", entry(m.auMse(), m.texts(), "area under the pruning curve of the logits' "
+          + "squared change, " + m.method() + " (lower: more faithful; " + texts + ")"));
+      out.put(m.method() + "_aupc", entry(m.aupc(), m.texts(), "area under the pruning curve of p(gold label), "
+          + m.method() + " (" + texts + ")"));
+    }
+    return out;
+  }
+
+  private static Map<String, Object> entry(double value, long n, String description) {
+    return Headline.entry(value, null, null, null, n, description);
+  }
 
   static final String CSV_HEADER = "method,texts,auac,au_mse,aupc,cost_vs_forward,conservation_rel_mean,"
       + "conservation_rel_p95,keep_special";

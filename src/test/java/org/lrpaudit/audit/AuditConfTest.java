@@ -49,6 +49,44 @@ class AuditConfTest {
   }
 
   @Test
+  void everyShippedStageIsACommandLineItsSubCommandAccepts() throws Exception {
+    // All five stages of conf/audit.conf (also those audit.stages leaves out), and the demo's four.
+    Path all = java.nio.file.Files.createTempFile("audit-all", ".conf");
+    java.nio.file.Files.writeString(all, "include file(" + AuditFixtures.q(Paths.get("conf/audit.conf")
+        .toAbsolutePath()) + ")\naudit.stages = [explain, annotate, bias, probe, evaluate]\n");
+    try {
+      for (Path file : List.of(all, Paths.get("conf/audit-demo.conf"))) {
+        java.util.Map<String, List<String>> lines = new java.util.HashMap<>();
+        for (StageCall stage : AuditConf.read(file, "a1", NOW).stages()) {
+          List<String> line = new ArrayList<>(List.of(stage.command()));
+          lines.put(stage.name(), line);
+          line.addAll(stage.args());
+          CommandLine.ParseResult parsed = new CommandLine(new Main()).parseArgs(line.toArray(String[]::new));
+          assertEquals(stage.command(), parsed.subcommand().commandSpec().name(), file + " " + stage.name());
+          assertTrue(parsed.subcommand().unmatched().isEmpty(), file + " " + stage.name() + ": "
+              + parsed.subcommand().unmatched());
+          if (stage.summary() != null) {
+            assertTrue(stage.summary().startsWith(line.get(line.indexOf("--output") + 1) + "/"),
+                file + " " + stage.name() + ": the summary is inside the stage's output: " + stage.summary());
+          }
+        }
+        // The stages are wired to each other: bias and probe read what explain and annotate write.
+        String mentions = option(lines.get("annotate"), "--output") + "/mentions";
+        assertEquals(mentions, option(lines.get("bias"), "--mentions"), file.toString());
+        assertEquals(mentions, option(lines.get("probe"), "--mentions"), file.toString());
+        assertEquals(option(lines.get("explain"), "--output"), option(lines.get("bias"), "--relevance"), file.toString());
+        assertEquals(option(lines.get("explain"), "--run-id"), option(lines.get("bias"), "--run-id"), file.toString());
+      }
+    } finally {
+      java.nio.file.Files.delete(all);
+    }
+  }
+
+  private static String option(List<String> line, String name) {
+    return line.get(line.indexOf(name) + 1);
+  }
+
+  @Test
   void withoutAnIdTheAuditGetsANewOne() {
     AuditConf a = AuditConf.read(Paths.get("conf/audit.conf"), null, NOW);
     AuditConf b = AuditConf.read(Paths.get("conf/audit.conf"), null, NOW);

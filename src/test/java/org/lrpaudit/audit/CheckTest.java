@@ -39,6 +39,21 @@ class CheckTest {
   }
 
   @Test
+  void statisticNamesMayHoldMethodNamesWithHyphens() {
+    // The evaluate stage's headline: <method>_auac, <method>_au_mse, <method>_aupc, methods such as lrp-ah-ln.
+    Map<String, Headline> h = Map.of("lrp-ah-ln_auac", new Headline("evaluate", "lrp-ah-ln_auac", 0.81, null, null,
+        null, 40L, null));
+    Check c = Check.parse("lrp-ah-ln_auac >= 0.8");
+    assertEquals("lrp-ah-ln_auac", c.statistic());
+    assertEquals("pass", c.evaluate(h, Map.of()).result());
+    assertEquals("fail", Check.parse("lrp-ah-ln_auac.value>=0.82").evaluate(h, Map.of()).result());
+    assertEquals("pass", Check.parse("lrp-ah-ln_auac.change >= -0.01").evaluate(h, Map.of("lrp-ah-ln_auac", 0.815))
+        .result(), "0.81 - 0.815 = -0.005");
+    assertThrows(AuditException.class, () -> Check.parse("lrp-ah-ln_auac interval excludes 0.5").evaluate(h, Map.of()),
+        "the evaluate headline has no interval");
+  }
+
+  @Test
   void intervalChecks() {
     assertEquals("pass", result("gap interval excludes 0"), "[-0.05, -0.01] excludes 0");
     assertEquals("fail", result("gap interval includes 0"));

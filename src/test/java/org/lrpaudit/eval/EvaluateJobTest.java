@@ -85,6 +85,18 @@ class EvaluateJobTest {
     }
     JsonNode json = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertEquals(11, json.get("rows_in").asInt());
+    // The audit's headline map: every method's three areas, equal to the summary's table, n = evaluated texts.
+    JsonNode headline = json.get("headline");
+    assertEquals(3 * first.methods().size(), headline.size());
+    for (JsonNode m : json.get("methods")) {
+      for (String area : List.of("auac", "au_mse", "aupc")) {
+        JsonNode h = headline.get(m.get("method").asText() + "_" + area);
+        assertEquals(m.get(area).asDouble(), h.get("value").asDouble(), 0, m.get("method") + " " + area);
+        assertEquals(m.get("texts").asLong(), h.get("n").asLong());
+        assertTrue(h.get("ci_low").isNull() && h.get("ci_high").isNull() && h.get("p_value").isNull());
+        assertTrue(h.get("description").asText().contains(m.get("method").asText()));
+      }
+    }
 
     // Areas from the per-text curves, averaged and integrated here.
     Map<String, double[]> sums = new TreeMap<>();

@@ -1,0 +1,24 @@
+package org.lrpaudit.cli;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Spark session of one sub-command. A command started on its own creates its session and stops it when done; a
+ * command run inside a JVM that already has a session (an audit's stages under a test or a notebook kernel that
+ * started Spark) uses that session and leaves it running, so an audit of five stages does not start and stop Spark five
+ * times, and the caller's session survives the command.
+ */
+record CommandSession(SparkSession spark, boolean owned) implements AutoCloseable {
+
+  static CommandSession open(SparkSession.Builder builder) {
+    boolean running = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+    return new CommandSession(builder.getOrCreate(), !running);
+  }
+
+  @Override
+  public void close() {
+    if (owned) {
+      spark.stop();
+    }
+  }
+}
