@@ -107,6 +107,7 @@ public final class AnnotateJob {
 
     // 2. Annotate and write into a temporary folder inside the output.
     long t1 = System.nanoTime();
+    SparkNlpSession.bind(spark);
     MentionPipeline pipeline = MentionPipeline.build(spark, lex.lexicons());
     LOG.info(String.format("annotate: pipeline built in %.1f s (terms tokenized, one matcher per lexicon and case part)",
         (System.nanoTime() - t1) / 1e9));

@@ -11,8 +11,13 @@ import org.apache.spark.sql.SparkSession;
 record CommandSession(SparkSession spark, boolean owned) implements AutoCloseable {
 
   static CommandSession open(SparkSession.Builder builder) {
-    boolean running = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+    boolean running = live(SparkSession.getActiveSession()) || live(SparkSession.getDefaultSession());
     return new CommandSession(builder.getOrCreate(), !running);
+  }
+
+  /** A session left registered after its context stopped (another caller stopped it) does not count as running. */
+  private static boolean live(scala.Option<SparkSession> session) {
+    return session.isDefined() && !session.get().sparkContext().isStopped();
   }
 
   @Override
