@@ -2,10 +2,8 @@ package org.lrpaudit.eval;
 
 import ai.djl.Device;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -15,6 +13,7 @@ import org.lrpaudit.explain.TokenBudget;
 import org.lrpaudit.model.TextClassifier;
 import org.lrpaudit.model.TokenizedText;
 import org.lrpaudit.spark.DeviceChoice;
+import org.lrpaudit.spark.Chunks;
 import org.lrpaudit.spark.ModelCache;
 import org.lrpaudit.spark.PartitionExplainer;
 import org.lrpaudit.spark.RowError;
@@ -41,29 +40,8 @@ public final class PartitionEvaluator implements MapPartitionsFunction<Row, Row>
   public Iterator<Row> call(Iterator<Row> input) {
     TaskContext task = TaskContext.get();
     Device device = DeviceChoice.forResources(task == null ? java.util.Map.of() : task.resourcesJMap());
-    return new Iterator<>() {
-      private Iterator<Row> out = Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!out.hasNext() && input.hasNext()) {
-          List<Row> chunk = new ArrayList<>();
-          while (chunk.size() < s.chunkRows() && input.hasNext()) {
-            chunk.add(input.next());
-          }
-          out = chunk(ModelCache.get(s.model(), s.maxLength(), device, torchThreads), chunk).iterator();
-        }
-        return out.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return out.next();
-      }
-    };
+    return new Chunks(input, s.chunkRows(), chunk -> chunk(ModelCache.get(s.model(), s.maxLength(), device,
+        torchThreads), chunk));
   }
 
   List<Row> chunk(TextClassifier classifier, List<Row> rows) {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.resource.ResourceInformation;
@@ -26,9 +25,6 @@ import org.lrpaudit.model.TokenizedText;
  * Every input row gives exactly one output row per method: rows that cannot be explained become error rows.
  */
 public final class PartitionExplainer implements MapPartitionsFunction<Row, Row> {
-  /** Trim glibc's free pages after every chunk (see NativeMemory); -Dlrp.audit.trim-native-memory=false turns it off. */
-  static final boolean TRIM_NATIVE_MEMORY =
-      Boolean.parseBoolean(System.getProperty("lrp.audit.trim-native-memory", "true"));
 
   /**
    * Fault injection for the exactly-once tests: a task that meets a row with exactly this text fails (the job then fails).
@@ -55,36 +51,9 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
   }
 
   Iterator<Row> explain(Iterator<Row> input, Device device) {
-    return new Iterator<>() {
-      private Iterator<Row> out = java.util.Collections.emptyIterator();
-      private TextClassifier classifier;
-
-      @Override
-      public boolean hasNext() {
-        while (!out.hasNext() && input.hasNext()) {
-          if (classifier == null) {
-            classifier = ModelCache.get(s.model(), s.maxLength(), device, torchThreads);
-          }
-          List<Row> chunk = new ArrayList<>(Math.min(s.chunkRows(), 4096));
-          while (chunk.size() < s.chunkRows() && input.hasNext()) {
-            chunk.add(input.next());
-          }
-          out = chunk(classifier, chunk).iterator();
-          if (TRIM_NATIVE_MEMORY) {
-            NativeMemory.releaseFreePages();
-          }
-        }
-        return out.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return out.next();
-      }
-    };
+    // the model is looked up when the first chunk arrives, so an empty partition never loads it
+    return new Chunks(input, s.chunkRows(), chunk -> chunk(ModelCache.get(s.model(), s.maxLength(), device,
+        torchThreads), chunk));
   }
 
   /** One chunk of input rows to its output rows: all rows for the first method, then the second, ... */
