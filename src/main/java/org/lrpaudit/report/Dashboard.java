@@ -84,6 +84,9 @@ public final class Dashboard {
     s.append("</tbody></table></section>");
   }
 
+  /** Group statistics drawn, in this order. */
+  private static final List<String> GROUP_CHARTS = List.of("mean_share", "mean_relevance", "top3_rate");
+
   private static void trends(StringBuilder s, Inputs in) {
     // A chart per statistic that a threshold watches, in the order of the checks; the bias job reports dozens of
     // headline statistics, and all of them are in the table of this audit below.
@@ -183,9 +186,13 @@ public final class Dashboard {
           .add(new Svg.Interval(kind + " \u00b7 predicted " + cls, colour(colours, kind), g.path("value").asDouble(),
               optional(g, "ci_low"), optional(g, "ci_high"), interval(g)));
     }
-    for (var e : byStatistic.entrySet()) {
-      s.append("<figure><figcaption><code>").append(Html.text(e.getKey())).append("</code> by kind and predicted class"
-          + "</figcaption>").append(Svg.intervals(e.getValue(), e.getKey(), false)).append("</figure>");
+    // The relevance statistics, share first; counts (occurrences, documents) are the n beside each bar.
+    for (String statistic : GROUP_CHARTS) {
+      List<Svg.Interval> rows = byStatistic.get(statistic);
+      if (rows != null) {
+        s.append("<figure><figcaption><code>").append(Html.text(statistic)).append("</code> by kind and predicted "
+            + "class</figcaption>").append(Svg.intervals(rows, statistic, false)).append("</figure>");
+      }
     }
     s.append("</section>");
   }
