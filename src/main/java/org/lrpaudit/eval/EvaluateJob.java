@@ -28,6 +28,7 @@ import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.spark.CorpusReader;
 import org.lrpaudit.spark.JobException;
+import org.lrpaudit.spark.ProgressLog;
 import org.lrpaudit.spark.TorchThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +80,15 @@ public final class EvaluateJob {
       Dataset<Row> texts = input.repartition(partitions)
           .mapPartitions(new PartitionEvaluator(s, threads, metrics), Encoders.row(FaithfulnessTable.TEXTS));
       long w0 = System.nanoTime();
-      texts.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "texts").toString());
+      try (ProgressLog progress = new ProgressLog("evaluate", rowsIn, s.readerSettings().progressSeconds())) {
+        spark.sparkContext().addSparkListener(progress);
+        try {
+          texts.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "texts").toString());
+        } finally {
+          spark.sparkContext().removeSparkListener(progress);
+        }
+        progress.log();
+      }
       double evaluateSeconds = (System.nanoTime() - w0) / 1e9;
 
       Dataset<Row> written = spark.read().schema(FaithfulnessTable.TEXTS).parquet(new Path(staging, "texts").toString());

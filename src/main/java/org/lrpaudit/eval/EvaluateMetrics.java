@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
+import org.lrpaudit.spark.JobMetrics;
 
 /**
  * Time counters of the evaluate job, added to by the executors: one forward pass over the evaluated texts, each method's
@@ -17,6 +18,8 @@ public final class EvaluateMetrics implements Serializable {
   final LongAccumulator perturbedNanos;
   final LongAccumulator perturbedRows;
   final LongAccumulator evaluatedTexts;
+  /** Input rows done (evaluated or skipped), under the name ProgressLog follows. */
+  final LongAccumulator rowsDone;
   final Map<String, LongAccumulator> explainNanos = new LinkedHashMap<>();
 
   public EvaluateMetrics(SparkContext sc, List<String> methods) {
@@ -24,6 +27,7 @@ public final class EvaluateMetrics implements Serializable {
     perturbedNanos = sc.longAccumulator("lrp.eval.perturbed_nanos");
     perturbedRows = sc.longAccumulator("lrp.eval.perturbed_rows");
     evaluatedTexts = sc.longAccumulator("lrp.eval.texts");
+    rowsDone = sc.longAccumulator(JobMetrics.ROWS_OUT);
     for (String m : methods) {
       explainNanos.put(m, sc.longAccumulator("lrp.eval.explain_nanos." + m));
     }

@@ -101,6 +101,7 @@ public final class PartitionEvaluator implements MapPartitionsFunction<Row, Row>
             : FaithfulnessTable.ok(r.getString(0), label, method, o));
       }
     }
+    metrics.rowsDone.add(n);
     return out;
   }
 

@@ -16,8 +16,9 @@ import scala.Tuple4;
 import scala.collection.JavaConverters;
 
 /**
- * Logs the explain stage's progress on the driver: rows done (rows x methods), rows/s and ETA. Running tasks report their
- * row counter with executor heartbeats (spark.executor.heartbeatInterval), finished tasks with their result.
+ * Logs a job stage's progress on the driver (explain: rows x methods; evaluate: input rows): rows done, rows/s and
+ * ETA. Running tasks report their row counter with executor heartbeats (spark.executor.heartbeatInterval), finished
+ * tasks with their result.
  */
 public final class ProgressLog extends SparkListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressLog.class);
@@ -43,7 +44,7 @@ public final class ProgressLog extends SparkListener implements AutoCloseable {
     return finished.get() + running.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  void log() {
+  public void log() {
     long done = Math.min(done(), total);
     double seconds = (System.nanoTime() - start) / 1e9;
     double rate = done / Math.max(seconds, 1e-9);
