@@ -1,8 +1,11 @@
 package org.lrpaudit.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Instant;
@@ -98,21 +101,37 @@ public final class AuditJob {
     line.add(stage.command());
     line.addAll(stage.args());
     LOG.info("audit: stage {}: lrp-audit {}", stage.name(), String.join(" ", line));
-    // The stages print their own results on standard output; the audit's standard output is its record only.
+    // The stages print their own results on standard output; the audit's standard output is its record only. A
+    // stage's result goes to the log as one line (its files hold it whole), not as pages of JSON.
     PrintStream out = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
     int status;
-    System.setOut(System.err);
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
     try {
       status = commands.run(line);
     } catch (RuntimeException e) {
       throw new AuditException("stage '" + stage.name() + "' failed: " + e.getMessage(), e);
     } finally {
       System.setOut(out);
+      logPrinted(stage.name(), printed.toString(StandardCharsets.UTF_8));
     }
     if (status != 0) {
       throw new AuditException("stage '" + stage.name() + "' (lrp-audit " + stage.command() + ") failed with exit "
           + "status " + status + " (its error is logged above)");
     }
+  }
+
+  private static void logPrinted(String stage, String printed) {
+    String text = printed.strip();
+    if (text.isEmpty()) {
+      return;
+    }
+    try {
+      text = new ObjectMapper().readTree(text).toString(); // one line
+    } catch (IOException notJson) {
+      text = text.replaceAll("\\s*\\R\\s*", " ");
+    }
+    LOG.info("audit: stage {} printed: {}", stage, text.length() <= 600 ? text : text.substring(0, 600) + " ...");
   }
 
   private static String modelId(String model) {
