@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -40,6 +41,7 @@ import org.lrpaudit.model.TextClassifier;
 import org.lrpaudit.spark.CorpusReader;
 import org.lrpaudit.spark.ExplainSettings;
 import org.lrpaudit.spark.JobException;
+import org.lrpaudit.spark.DeviceChoice;
 import org.lrpaudit.spark.ModelCache;
 import org.lrpaudit.spark.TorchThreads;
 import org.slf4j.Logger;
@@ -230,7 +232,10 @@ public final class ProbeJob {
     String failure = null;
     if (!inputs.isEmpty()) {
       try {
-        TextClassifier classifier = ModelCache.get(s.model(), s.maxLength(), Device.cpu(), threads);
+        // the task's GPU when Spark's resource scheduling gave it one, as in the explain job
+        TaskContext task = TaskContext.get();
+        Device device = DeviceChoice.forResources(task == null ? Map.of() : task.resourcesJMap());
+        TextClassifier classifier = ModelCache.get(s.model(), s.maxLength(), device, threads);
         explained = new Explainer(classifier).explain(inputs, Method.LRP_AH_LN, new Target.ClassIndex(s.positiveClass()));
       } catch (RuntimeException e) {
         failure = e.getMessage();

@@ -56,9 +56,7 @@ final class AnnotateCommand implements Callable<Integer> {
     configs.addAll(lexicons);
     AnnotateSettings settings = new AnnotateSettings(input, output, inputFormat.trim().toLowerCase(), idColumn.trim(),
         textColumn.trim(), configs, data != null ? data.toAbsolutePath().normalize() : layout.data(), overwrite);
-    String sparkMaster = master != null ? master : System.getProperty("spark.master");
-    try (CommandSession session = CommandSession.open(SparkSession.builder().appName("lrp-audit annotate")
-        .master(sparkMaster == null ? "local[*]" : sparkMaster).config("spark.ui.enabled", "false"))) {
+    try (CommandSession session = SparkCommands.session("lrp-audit annotate", master)) {
       SparkSession spark = session.spark();
       AnnotateJob.Summary summary = new AnnotateJob(spark).run(settings);
       System.out.println(new ObjectMapper().writeValueAsString(summary));

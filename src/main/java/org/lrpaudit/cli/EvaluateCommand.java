@@ -7,7 +7,6 @@ import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.eval.EvaluateJob;
 import org.lrpaudit.eval.EvaluateSettings;
 import org.lrpaudit.eval.EvaluationSummary;
-import org.lrpaudit.spark.TorchThreads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -96,15 +95,8 @@ final class EvaluateCommand implements Callable<Integer> {
     EvaluateSettings s = new EvaluateSettings(model, input, output, inputFormat, idColumn, textColumn, labelColumn,
         split, splitColumn, methods == null ? EvaluateSettings.ALL_METHODS : methods.stream().map(String::trim).toList(),
         steps, limit, keepSpecial, igSteps, seed, maxLength, batchTokens, batchRows, chunkRows, partitions, overwrite);
-    String sparkMaster = master != null ? master : System.getProperty("spark.master");
-    SparkSession.Builder builder = SparkSession.builder().appName("lrp-audit evaluate")
-        .master(sparkMaster == null ? "local[*]" : sparkMaster).config("spark.ui.enabled", "false");
-    if (System.getenv("LRP_AUDIT_TORCH_THREADS") == null) {
-      // Embedded, this JVM is the executor: one torch thread per task (spark.task.cpus), set before DJL's engine starts.
-      System.clearProperty(TorchThreads.PROPERTY);
-      TorchThreads.configure(Integer.parseInt(System.getProperty("spark.task.cpus", "1").trim()));
-    }
-    try (CommandSession session = CommandSession.open(builder)) {
+    SparkCommands.embeddedTorchThreads(System.getProperty("spark.task.cpus", "1"));
+    try (CommandSession session = SparkCommands.session("lrp-audit evaluate", master)) {
       SparkSession spark = session.spark();
       EvaluationSummary summary = new EvaluateJob(spark).run(s);
       System.out.println(new ObjectMapper().writeValueAsString(summary));

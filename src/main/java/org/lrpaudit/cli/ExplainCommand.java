@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.spark.ExplainJob;
 import org.lrpaudit.spark.ExplainSettings;
-import org.lrpaudit.spark.TorchThreads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -126,21 +125,14 @@ final class ExplainCommand implements Callable<Integer> {
     set(p, "seed", seed);
     ExplainSettings settings = ExplainSettings.from(p);
 
-    SparkSession.Builder builder = SparkSession.builder().appName("lrp-audit explain");
+    SparkSession.Builder builder = SparkCommands.builder("lrp-audit explain", master, p.getProperty("spark.master"));
     // spark-submit passes its settings as system properties; those win over our defaults.
     for (String key : p.stringPropertyNames()) {
       if (key.startsWith("spark.") && System.getProperty(key) == null) {
         builder.config(key, p.getProperty(key));
       }
     }
-    String sparkMaster = master != null ? master : System.getProperty("spark.master", p.getProperty("spark.master"));
-    builder.master(sparkMaster == null ? "local[*]" : sparkMaster);
-    if (System.getenv("LRP_AUDIT_TORCH_THREADS") == null) {
-      // Embedded, this JVM is the executor: spark.task.cpus torch threads per task, set before DJL's engine starts.
-      String taskCpus = System.getProperty("spark.task.cpus", p.getProperty("spark.task.cpus", "1"));
-      System.clearProperty(TorchThreads.PROPERTY);
-      TorchThreads.configure(Integer.parseInt(taskCpus.trim()));
-    }
+    SparkCommands.embeddedTorchThreads(System.getProperty("spark.task.cpus", p.getProperty("spark.task.cpus", "1")));
     try (CommandSession session = CommandSession.open(builder)) {
       SparkSession spark = session.spark();
       ExplainJob.ExplainSummary summary = new ExplainJob(spark).run(settings);

@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.bias.ProbeJob;
 import org.lrpaudit.bias.ProbeSettings;
-import org.lrpaudit.spark.TorchThreads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,10 +50,7 @@ final class ProbeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (System.getenv("LRP_AUDIT_TORCH_THREADS") == null) {
-      System.clearProperty(TorchThreads.PROPERTY);
-      TorchThreads.configure(1); // embedded: one torch thread per task slot
-    }
+    SparkCommands.embeddedTorchThreads(System.getProperty("spark.task.cpus", "1"));
     try (CommandSession session = SparkCommands.session("lrp-audit probe", master)) {
       SparkSession spark = session.spark();
       Map<String, Object> summary = new ProbeJob(spark).run(new ProbeSettings(model, input, mentions, output,
