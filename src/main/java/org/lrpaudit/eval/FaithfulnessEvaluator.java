@@ -10,6 +10,7 @@ import org.lrpaudit.explain.Explainer;
 import org.lrpaudit.explain.Explanation;
 import org.lrpaudit.explain.Method;
 import org.lrpaudit.explain.MethodOptions;
+import org.lrpaudit.explain.NonFiniteRelevanceException;
 import org.lrpaudit.explain.Target;
 import org.lrpaudit.explain.TextInput;
 import org.lrpaudit.explain.TokenBudget;
@@ -119,6 +120,9 @@ public final class FaithfulnessEvaluator {
     Target gold = new Target.GoldLabel();
     try {
       return explainer.explainTokenized(inputs, texts, method, gold).toArray(new Explanation[0]);
+    } catch (NonFiniteRelevanceException fault) {
+      Arrays.fill(errors, fault.toString()); // a numerical fault of the batch: reported for every text, not recomputed
+      return new Explanation[texts.size()];
     } catch (RuntimeException batchFailure) {
       Explanation[] out = new Explanation[texts.size()];
       for (int i = 0; i < texts.size(); i++) {

@@ -18,14 +18,6 @@ import org.lrpaudit.rules.PropagationRules;
  * Safe for concurrent use: DJL's GradientCollector is JVM-global, so this uses torch's per-thread grad mode instead.
  */
 public final class Explainer {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Explainer.class);
-
-  private static final class NonFiniteRelevanceException extends RuntimeException {
-    NonFiniteRelevanceException(String message) {
-      super(message);
-    }
-  }
-
   private final TextClassifier classifier;
   private final TokenBudget budget;
   private final MethodOptions options;
@@ -112,29 +104,7 @@ public final class Explainer {
         rows.stream().map(TokenizedText::typeIds).toList(), classifier.tokenizer().padId());
   }
 
-  /**
-   * libtorch on CPU has been seen (about once in a few hundred batches, only in long test runs, never reproduced in
-   * isolation) to return an all-NaN input gradient from a finite forward pass, which points at a kernel reading
-   * uninitialised memory (cf. pytorch/pytorch#80588, #96037). Such a batch is computed again from scratch; non-finite
-   * relevance never reaches a result. Finite results are what the conservation and finite-difference tests check.
-   */
-  private static final int NON_FINITE_RETRIES = 2;
-
   private List<Explanation> explainBatch(List<String> texts, List<TokenizedText> rows, List<Integer> labels,
-      RelevanceMethod method, String methodName, Target target) {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return explainBatchOnce(texts, rows, labels, method, methodName, target);
-      } catch (NonFiniteRelevanceException e) {
-        if (attempt >= NON_FINITE_RETRIES) {
-          throw new IllegalStateException(e.getMessage() + " (still after " + NON_FINITE_RETRIES + " recomputations)");
-        }
-        LOG.warn("{}; computing the batch again", e.getMessage());
-      }
-    }
-  }
-
-  private List<Explanation> explainBatchOnce(List<String> texts, List<TokenizedText> rows, List<Integer> labels,
       RelevanceMethod method, String methodName, Target target) {
     SequenceClassifier model = classifier.model();
     EncodedBatch enc = encode(rows);
@@ -153,6 +123,7 @@ public final class Explainer {
       double[] logitValues = pass.logits();
       int c = logitValues.length / b;
 
+      // Finite logits but non-finite relevance is a numerical fault (docs/native-memory.md): reported, never retried.
       long nonFinite = Arrays.stream(relevance).filter(v -> !Double.isFinite(v)).count();
       if (nonFinite > 0) {
         throw new NonFiniteRelevanceException(nonFinite + " of " + relevance.length + " relevance values of a "

@@ -2,8 +2,12 @@ package org.lrpaudit.model;
 
 import ai.djl.ndarray.NDArray;
 import java.util.function.UnaryOperator;
+import org.lrpaudit.tensor.Constants;
 
-/** The element-wise activations the supported checkpoints use, by their config.json names. */
+/**
+ * The element-wise activations the supported checkpoints use, by their config.json names. Constants enter as arrays of the
+ * batch ({@link Constants}), never as Java numbers: gradients cross these functions.
+ */
 public final class Activations {
   private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
   private static final double SQRT_2 = Math.sqrt(2);
@@ -22,15 +26,18 @@ public final class Activations {
 
   /** HuggingFace "gelu": x/2 (1 + erf(x / sqrt 2)), the exact form. */
   public static NDArray geluErf(NDArray x) {
-    return x.div(SQRT_2).erf().addi(1).muli(x).muli(0.5);
+    return x.div(Constants.of(x, SQRT_2)).erf().addi(Constants.of(x, 1)).muli(x).muli(Constants.of(x, 0.5));
   }
 
   /** HuggingFace "gelu_new" (GPT-2, BERT-tanh): x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
   public static NDArray geluTanh(NDArray x) {
-    return x.pow(3).muli(0.044715).addi(x).muli(SQRT_2_OVER_PI).tanh().addi(1).muli(x).muli(0.5);
+    // x * x * x, not pow(3): pow's backward reads its own output, which the in-place ops after it would overwrite.
+    NDArray inner = x.mul(x).muli(x).muli(Constants.of(x, 0.044715)).addi(x).muli(Constants.of(x, SQRT_2_OVER_PI));
+    // Not in place after tanh: tanh's backward reads its own output.
+    return inner.tanh().add(Constants.of(x, 1)).muli(x).muli(Constants.of(x, 0.5));
   }
 
   public static NDArray relu(NDArray x) {
-    return x.maximum(0);
+    return x.maximum(Constants.of(x, 0));
   }
 }

@@ -3,6 +3,7 @@ package org.lrpaudit.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.function.UnaryOperator;
+import org.lrpaudit.tensor.Constants;
 import org.lrpaudit.rules.PropagationRules;
 
 /**
@@ -34,7 +35,7 @@ public record EncoderLayer(
     NDArray q = heads(query.apply(x), b, l, dh);
     NDArray k = heads(key.apply(x), b, l, dh);
     NDArray v = heads(value.apply(x), b, l, dh);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).divi(Math.sqrt(dh)).addi(maskBias);
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).divi(Constants.of(q, Math.sqrt(dh))).addi(maskBias);
     NDArray p = scores.softmax(-1);
     if (hook != null) {
       p = hook.apply(layer, p);

@@ -2,6 +2,7 @@ package org.lrpaudit.rules;
 
 import ai.djl.ndarray.NDArray;
 import java.util.function.UnaryOperator;
+import org.lrpaudit.tensor.Constants;
 
 /**
  * The three places where conservative LRP (Ali et al., ICML 2022) differs from Gradient x Input. The encoders call these at
@@ -29,7 +30,7 @@ public record PropagationRules(boolean detachAttention, boolean detachLayerNormS
    */
   public NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
     NDArray centered = x.sub(x.mean(new int[] {-1}, true));
-    NDArray std = centered.square().mean(new int[] {-1}, true).addi(eps).sqrt();
+    NDArray std = centered.square().mean(new int[] {-1}, true).addi(Constants.of(x, eps)).sqrt();
     if (detachLayerNormStd) {
       std = std.stopGradient();
     }

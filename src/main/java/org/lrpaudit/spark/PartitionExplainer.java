@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.lrpaudit.explain.Explainer;
 import org.lrpaudit.explain.Explanation;
 import org.lrpaudit.explain.Method;
+import org.lrpaudit.explain.NonFiniteRelevanceException;
 import org.lrpaudit.explain.Target;
 import org.lrpaudit.explain.TextInput;
 import org.lrpaudit.explain.TokenBudget;
@@ -25,6 +26,7 @@ import org.lrpaudit.model.TokenizedText;
  * Every input row gives exactly one output row per method: rows that cannot be explained become error rows.
  */
 public final class PartitionExplainer implements MapPartitionsFunction<Row, Row> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PartitionExplainer.class);
 
   /**
    * Fault injection for the exactly-once tests: a task that meets a row with exactly this text fails (the job then fails).
@@ -168,6 +170,12 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
         List<?> done = runBatch(explainer, method, target, in, tk);
         for (int k = 0; k < batch.size(); k++) {
           out[batch.get(k)] = done.get(k);
+        }
+      } catch (NonFiniteRelevanceException fault) {
+        // A numerical fault of the batch, not of a row: every row reports it; recomputing row by row would hide it.
+        LOG.error("explain: {} (batch of {} rows, method {})", fault.getMessage(), batch.size(), method);
+        for (int i : batch) {
+          out[i] = new RowError(RowError.EXPLAIN_FAILED, fault.getMessage());
         }
       } catch (RuntimeException batchFailure) {
         for (int k = 0; k < batch.size(); k++) {

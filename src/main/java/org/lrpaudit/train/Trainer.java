@@ -25,6 +25,7 @@ import org.lrpaudit.model.TextClassifier;
 import org.lrpaudit.model.TokenizedText;
 import org.lrpaudit.model.Weights;
 import org.lrpaudit.rules.PropagationRules;
+import org.lrpaudit.tensor.Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,28 +152,11 @@ public final class Trainer {
   }
 
   /**
-   * libtorch on CPU sometimes returns a non-finite gradient from a finite computation (see Explainer); one such update
-   * would poison every weight. A step whose loss or gradients are not finite is discarded and computed again.
+   * One optimisation step on a batch; returns its mean cross-entropy. A non-finite loss or gradient stops training with the
+   * batch named, before any weight is touched: it means divergence (learning rate too high) or a numerical fault, and
+   * neither is mended by computing the batch again.
    */
-  private static final int NON_FINITE_RETRIES = 3;
-
   private static double step(SequenceClassifier model, long padId, List<Integer> batch, List<TokenizedText> tokens,
-      List<LabeledText> rows, AdamW optimizer, double lr) {
-    for (int attempt = 0; ; attempt++) {
-      double loss = stepOnce(model, padId, batch, tokens, rows, optimizer, lr);
-      if (!Double.isNaN(loss)) {
-        return loss;
-      }
-      if (attempt >= NON_FINITE_RETRIES) {
-        throw new IllegalStateException("a batch of " + batch.size() + " rows (first id " + rows.get(batch.get(0)).id()
-            + ") gave a non-finite loss or gradient " + (NON_FINITE_RETRIES + 1) + " times; training stopped");
-      }
-      LOG.warn("non-finite loss or gradient on a batch of {} rows; computing it again", batch.size());
-    }
-  }
-
-  /** One optimisation step on a batch; returns its mean cross-entropy, or NaN (and no update) if anything was not finite. */
-  private static double stepOnce(SequenceClassifier model, long padId, List<Integer> batch, List<TokenizedText> tokens,
       List<LabeledText> rows, AdamW optimizer, double lr) {
     EncodedBatch enc = EncodedBatch.of(batch.stream().map(i -> tokens.get(i).ids()).toList(),
         batch.stream().map(i -> tokens.get(i).typeIds()).toList(), padId);
@@ -186,22 +170,28 @@ public final class Trainer {
         onehot[k * c + rows.get(batch.get(k)).label()] = 1;
       }
       NDArray target = m.create(onehot, new Shape(batch.size(), c)).toType(logits.getDataType(), false);
-      NDArray loss = logits.logSoftmax(1).mul(target).sum().neg().div(batch.size());
+      NDArray loss = logits.logSoftmax(1).mul(target).sum().neg();
+      loss = loss.div(Constants.of(loss, batch.size()));
       double value = loss.getFloat();
       if (!Double.isFinite(value)) {
-        return Double.NaN;
+        throw nonFinite("loss " + value, batch, rows);
       }
       JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
       JniUtils.setGradMode(false);
       if (!optimizer.gradientsFinite()) {
         optimizer.discardGradients();
-        return Double.NaN;
+        throw nonFinite("gradient (loss " + value + ")", batch, rows);
       }
       optimizer.step(lr);
       return value;
     } finally {
       JniUtils.setGradMode(grad);
     }
+  }
+
+  private static IllegalStateException nonFinite(String what, List<Integer> batch, List<LabeledText> rows) {
+    return new IllegalStateException("training stopped: non-finite " + what + " on a batch of " + batch.size()
+        + " rows (first id " + rows.get(batch.get(0)).id() + "); try a lower --lr");
   }
 
   private List<List<Integer>> shuffledBatches(List<TokenizedText> tokens, Random rnd) {
