@@ -90,7 +90,8 @@ public final class MentionSpans {
         .withColumn("_third", third)
         .select(col("id"), col("start"), col("end"), col("surface"), col("kind"),
             coalesce(lower(col("surface")), lit("")).as("term"),
-            col("status"), col("r.status").as("relevance_status"), col("r.predicted").as("predicted"), col("r.predicted_label").as("predicted_label"),
+            col("status"), col("r.status").as("relevance_status"), col("r.predicted").as("predicted"),
+            col("r.predicted_label").as("predicted_label"),
             col("r.label").as("label"),
             when(ok, spanRel).as("span_relevance"),
             when(ok, spanRel.divide(absTotal)).as("share"),

@@ -121,9 +121,9 @@ public final class ExplainJob {
 
   /** What a run did, for the log, standard output and benchmarks. */
   public record ExplainSummary(String runId, String modelId, String output, long rowsIn, Map<String, Long> rowsOut,
-      long errorRows, RowErrors errors, long tokens, double paddingWaste, long batches, double explainSeconds, double totalSeconds,
-      double textsPerSecond, double tokensPerSecond, Map<String, Double> computeRowsPerSecond, int partitions,
-      int torchThreads, long driverPeakRssMb, long driverHeapCommittedMb) {
+      long errorRows, RowErrors errors, long tokens, double paddingWaste, long batches, double explainSeconds,
+      double totalSeconds, double textsPerSecond, double tokensPerSecond, Map<String, Double> computeRowsPerSecond,
+      int partitions, int torchThreads, long driverPeakRssMb, long driverHeapCommittedMb) {
 
     static ExplainSummary of(ExplainSettings s, String modelId, long rowsIn, Map<String, Long> out, RowErrors errors,
         JobMetrics m, double explainSeconds, double totalSeconds, int partitions, int threads) {
@@ -132,8 +132,7 @@ public final class ExplainJob {
         perMethod.put(method, m.computeRowsPerSecond(method, rowsIn));
       }
       return new ExplainSummary(s.runId(), modelId, s.output(), rowsIn, out, errors.rows() - errors.ok(), errors,
-          m.tokens.value(),
-          m.paddingWaste(), m.batches.value(), explainSeconds, totalSeconds, rowsIn / explainSeconds,
+          m.tokens.value(), m.paddingWaste(), m.batches.value(), explainSeconds, totalSeconds, rowsIn / explainSeconds,
           m.tokens.value() / explainSeconds, perMethod, partitions, threads, peakRssMb(),
           Runtime.getRuntime().totalMemory() >> 20);
     }
@@ -156,7 +155,8 @@ public final class ExplainJob {
       return String.format("run %s done: %,d rows in, %s rows out, %,d error rows (%,d input errors, %,d job errors: "
           + "error rate %.4f); explain stage %.1f s: %.1f texts/s, %.0f tokens/s, padding waste %.1f%%; total %.1f s; "
           + "driver peak RSS %d MB", runId, rowsIn, rowsOut, errorRows, errors.inputErrors(), errors.jobErrors(),
-          errors.errorRate(), explainSeconds, textsPerSecond, tokensPerSecond, 100 * paddingWaste, totalSeconds, driverPeakRssMb);
+          errors.errorRate(), explainSeconds, textsPerSecond, tokensPerSecond, 100 * paddingWaste, totalSeconds,
+          driverPeakRssMb);
     }
   }
 }
