@@ -29,6 +29,7 @@ import org.lrpaudit.spark.CorpusReader;
 import org.lrpaudit.spark.ExplainJob;
 import org.lrpaudit.spark.JobException;
 import org.lrpaudit.spark.RowError;
+import org.lrpaudit.spark.RowErrors;
 import org.lrpaudit.spark.TextCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ public final class AnnotateJob {
   /** What a run did; also written as annotate_summary.json. */
   public record Summary(String input, String output, long rowsRead, long rowsAnnotated, Map<String, Long> rowsWithoutText,
       long rowsWithMentions, long mentions, Map<String, Long> mentionsPerKind, Map<String, Long> mentionsPerLexicon,
-      List<Map<String, Object>> lexicons, String commonWords, double seconds) {
+      List<Map<String, Object>> lexicons, String commonWords, double seconds, RowErrors errors) {
   }
 
   public Summary run(AnnotateSettings s) {
@@ -87,10 +88,13 @@ public final class AnnotateJob {
         .withColumn("row", monotonically_increasing_id());
     Map<String, Long> statuses = new TreeMap<>();
     long withTextField = 0;
+    long withId = 0;
     try {
-      for (Row r : classified.groupBy("status").agg(expr("count(*)"), expr("count_if(has_text_field)")).collectAsList()) {
+      for (Row r : classified.groupBy("status").agg(expr("count(*)"), expr("count_if(has_text_field)"), expr("count(id)"))
+          .collectAsList()) {
         statuses.put(r.getString(0), r.getLong(1));
         withTextField += r.getLong(2);
+        withId += r.getLong(3);
       }
     } catch (Exception e) { // SparkException is thrown unchecked from Scala
       throw new JobException("cannot read input " + s.input() + ": " + ExplainJob.rootMessage(e), e);
@@ -100,6 +104,14 @@ public final class AnnotateJob {
       throw new JobException("input " + s.input() + " has no '" + s.textColumn() + "' field in any row; name the text "
           + "field with --text-column");
     }
+    if (rowsRead > 0 && withId == 0) {
+      throw new JobException("input " + s.input() + " has no '" + s.idColumn() + "' value in any of its " + rowsRead
+          + " rows (the field is missing or empty everywhere), so no mention could be joined back to its row; name the "
+          + "id field with --id-column");
+    }
+    // Every row's failure here is its own (no text, no id): the annotators fail the job, never a row. So the error
+    // rate is 0 by construction; a corpus of which no row can be used is refused (exit 2) before any compute.
+    RowErrors errors = RowErrors.ofStatus("rows", statuses, RowErrors.CORPUS_INPUT_ERRORS, 1.0).enforce("annotate");
     long rowsAnnotated = statuses.getOrDefault(OK, 0L);
     statuses.remove(OK);
     LOG.info(String.format("annotate: %,d rows read from %s, %,d with text, without text: %s", rowsRead, s.input(),
@@ -131,7 +143,7 @@ public final class AnnotateJob {
         throw new IllegalStateException("mentions table holds " + written + " rows, but " + total + " were found");
       }
       Summary summary = new Summary(s.input(), s.output(), rowsRead, rowsAnnotated, statuses, rowsWithMentions, total,
-          perKind, perLexicon, lexiconInfo, lex.commonWordsFile(), (System.nanoTime() - t0) / 1e9);
+          perKind, perLexicon, lexiconInfo, lex.commonWordsFile(), (System.nanoTime() - t0) / 1e9, errors);
       try (OutputStream out = fs.create(new Path(tmp, MentionsTable.SUMMARY))) {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, summary);
       }

@@ -44,9 +44,10 @@ public final class AuditJob {
   public AuditRecord run(AuditConf conf) throws IOException {
     Instant start = clock.instant();
     checkRegistered(conf.stages());
+    Map<String, String> printed = new TreeMap<>();
     for (StageCall stage : conf.stages()) {
       if (stage.run()) {
-        runStage(stage);
+        printed.put(stage.name(), runStage(stage));
       } else {
         LOG.info("audit {}: stage {} not run (run = false), using its existing outputs", conf.id(), stage.name());
       }
@@ -64,6 +65,9 @@ public final class AuditJob {
       if (stage.statsCsv() != null) {
         statsCsv.put(stage.name(), stage.statsCsv());
       }
+    }
+    for (StageCall stage : conf.stages()) {
+      addErrorRates(stage, printed.get(stage.name()), headline);
     }
 
     AuditHistory history = new AuditHistory(Paths.get(conf.history()));
@@ -96,7 +100,8 @@ public final class AuditJob {
     }
   }
 
-  private void runStage(StageCall stage) {
+  /** Runs a stage; returns what it printed on standard output (its JSON summary, for the jobs). */
+  private String runStage(StageCall stage) {
     List<String> line = new ArrayList<>();
     line.add(stage.command());
     line.addAll(stage.args());
@@ -117,7 +122,55 @@ public final class AuditJob {
     }
     if (status != 0) {
       throw new AuditException("stage '" + stage.name() + "' (lrp-audit " + stage.command() + ") failed with exit "
-          + "status " + status + " (its error is logged above)");
+          + "status " + status + (status == 1 ? ": its work failed (e.g. more rows failed than its --max-error-rate "
+          + "allows), nothing of it was committed" : "") + " (its error is logged above)");
+    }
+    return printed.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Every job's summary holds an "errors" object (spark.RowErrors): rows, input errors (the row's own fault), job
+   * errors (any other failure) and the error rate. The audit records, per stage, {@code <stage>_error_rate} (n: rows
+   * attempted) and {@code <stage>_input_error_rate} (n: rows) as headline statistics, so thresholds can watch them
+   * (e.g. "explain_error_rate <= 0.01", tighter than the job's own --max-error-rate). Read from what the stage printed
+   * when it ran in this audit, else from its summary file; a stage with neither (slot-mentions, a run = false stage
+   * without summary) has none.
+   */
+  private static void addErrorRates(StageCall stage, String printedText, Map<String, Headline> headline) {
+    JsonNode errors = null;
+    if (printedText != null && !printedText.isBlank()) {
+      try {
+        errors = AuditRecord.JSON.readTree(printedText).get("errors");
+      } catch (IOException notJson) {
+        // a command that prints something else: fall back to the summary file
+      }
+    }
+    if ((errors == null || !errors.isObject()) && stage.summary() != null) {
+      errors = SummaryFile.read(stage.summary()).get("errors");
+    }
+    if (errors == null || !errors.isObject()) {
+      LOG.info("audit: stage {} reports no error rate (no 'errors' object in its output)", stage.name());
+      return;
+    }
+    long rows = errors.path("rows").asLong();
+    long input = errors.path("input_errors").asLong();
+    long job = errors.path("job_errors").asLong();
+    String unit = errors.path("unit").asText("rows");
+    String limit = errors.hasNonNull("max_error_rate") ? "; the stage fails above --max-error-rate "
+        + errors.get("max_error_rate").asDouble() : "";
+    put(headline, new Headline(stage.name(), stage.name() + "_error_rate", errors.path("error_rate").asDouble(), null,
+        null, null, rows - input, "share of the " + unit + " the " + stage.name() + " stage attempted that failed for "
+        + "reasons other than their own content (" + job + " of " + (rows - input) + ")" + limit));
+    put(headline, new Headline(stage.name(), stage.name() + "_input_error_rate", errors.path("input_error_rate")
+        .asDouble(), null, null, null, rows, "share of the " + unit + " of the " + stage.name() + " stage that "
+        + "could not be used for their own content (" + input + " of " + rows + ": empty texts, missing ids, ...)"));
+  }
+
+  private static void put(Map<String, Headline> headline, Headline h) {
+    Headline clash = headline.put(h.name(), h);
+    if (clash != null) {
+      throw new AuditException("headline statistic '" + h.name() + "' appears in the outputs of both stage '"
+          + clash.source() + "' and stage '" + h.source() + "': thresholds could not tell them apart");
     }
   }
 

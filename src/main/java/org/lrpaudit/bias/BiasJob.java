@@ -34,6 +34,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
 import org.lrpaudit.audit.Headline;
 import org.lrpaudit.spark.JobException;
+import org.lrpaudit.spark.RowErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -81,6 +82,15 @@ public final class BiasJob {
       throw new JobException("relevance table " + s.relevance() + " has no rows for run '" + runId + "' and method '"
           + s.method() + "'");
     }
+    if (s.positiveClass() != null && java.util.Arrays.asList(relAll.columns()).contains("logits")) {
+      Row classes = rel.agg(org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.size(col("logits"))))
+          .first();
+      int positive = Integer.parseInt(s.positiveClass());
+      if (!classes.isNullAt(0) && classes.getInt(0) > 0 && positive >= classes.getInt(0)) {
+        throw new JobException("--positive-class " + positive + " is not a class of the explained model: its relevance "
+            + "rows have " + classes.getInt(0) + " logits");
+      }
+    }
     List<String> modelIds = rel.select("model_id").distinct().limit(5).as(Encoders.STRING()).collectAsList();
     Map<String, Long> explained = counts(rel.where(col("status").equalTo("ok")), "explained_label");
 
@@ -93,6 +103,13 @@ public final class BiasJob {
       if (mentionRows != mentionsIn) { // the join must neither drop nor duplicate a mention
         throw new IllegalStateException("mentions in " + mentionsIn + " != mentions accounted for " + mentionRows);
       }
+      // Whose fault: a mention whose text has no relevance row (tables of different corpora or runs), or whose text's
+      // explanation failed for the model, is the job's; every other status is the mention's or its text's own.
+      long jobErrors = spans.where(col("status").equalTo(MentionSpans.NOT_IN_RELEVANCE)
+          .or(col("status").equalTo(MentionSpans.RELEVANCE_NOT_OK).and(col("relevance_status").isNull()
+              .or(org.apache.spark.sql.functions.not(col("relevance_status")
+                  .isin(RowErrors.CORPUS_INPUT_ERRORS.toArray())))))).count();
+      RowErrors errors = RowErrors.counted("mentions", mentionStatus, jobErrors, s.maxErrorRate()).enforce("bias");
       mentionStatus.forEach((k, v) -> {
         if (!k.equals(MentionSpans.OK)) {
           LOG.warn("bias: {} mention(s) with status {} are left out of the statistics", v, k);
@@ -239,6 +256,7 @@ public final class BiasJob {
       summary.put("mention_rows", mentionRows);
       summary.put("joined_mentions", joined);
       summary.put("mention_status", mentionStatus);
+      summary.put("errors", errors);
       summary.put("explained_labels", explained);
       summary.put("unit", s.unit());
       summary.put("positive_class", s.positiveClass() == null ? "1" : s.positiveClass());

@@ -3,11 +3,12 @@ package org.lrpaudit.bias;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import org.lrpaudit.spark.RowErrors;
 
 /** Settings of the bias job; see BiasCommand for their meaning. */
 public record BiasSettings(String relevance, String mentions, String output, String method, String runId, String unit,
     int replicates, int permutations, long seed, List<List<String>> compare, String positiveClass, int topTerms,
-    boolean overwrite, String permutationUnit) implements Serializable {
+    boolean overwrite, String permutationUnit, double maxErrorRate) implements Serializable {
 
   public static final String DEFAULT_COMPARE = "female_name:male_name";
 
@@ -22,9 +23,18 @@ public record BiasSettings(String relevance, String mentions, String output, Str
     if (!permutationUnit.equals("mention") && !permutationUnit.equals("term")) {
       throw new IllegalArgumentException("permutation-unit must be mention or term, not '" + permutationUnit + "'");
     }
+    RowErrors.checkMax(maxErrorRate);
     if (runId != null && !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
       throw new IllegalArgumentException("run-id '" + runId + "' must be 1-128 letters, digits, '.', '_' or '-'");
     }
+  }
+
+  /** With the default --max-error-rate. */
+  public BiasSettings(String relevance, String mentions, String output, String method, String runId, String unit,
+      int replicates, int permutations, long seed, List<List<String>> compare, String positiveClass, int topTerms,
+      boolean overwrite, String permutationUnit) {
+    this(relevance, mentions, output, method, runId, unit, replicates, permutations, seed, compare, positiveClass,
+        topTerms, overwrite, permutationUnit, RowErrors.DEFAULT_MAX_ERROR_RATE);
   }
 
   /** "a:b,c:d" -> [[a, b], [c, d]]. */
@@ -50,16 +60,16 @@ public record BiasSettings(String relevance, String mentions, String output, Str
 
   public BiasSettings with(int replicates, int permutations, long seed, List<List<String>> compare) {
     return new BiasSettings(relevance, mentions, output, method, runId, unit, replicates, permutations, seed, compare,
-        positiveClass, topTerms, overwrite, permutationUnit);
+        positiveClass, topTerms, overwrite, permutationUnit, maxErrorRate);
   }
 
   public BiasSettings withOverwrite(boolean o) {
     return new BiasSettings(relevance, mentions, output, method, runId, unit, replicates, permutations, seed, compare,
-        positiveClass, topTerms, o, permutationUnit);
+        positiveClass, topTerms, o, permutationUnit, maxErrorRate);
   }
 
   public BiasSettings withPermutationUnit(String unit) {
     return new BiasSettings(relevance, mentions, output, method, runId, this.unit, replicates, permutations, seed, compare,
-        positiveClass, topTerms, overwrite, unit);
+        positiveClass, topTerms, overwrite, unit, maxErrorRate);
   }
 }

@@ -128,6 +128,38 @@ public final class JobFiles {
     }
   }
 
+  /** Writes rows as a Parquet folder under a temporary name (hidden: '_'), to be checked, then committed or discarded. */
+  public Path stageParquetFolder(String name, Dataset<Row> rows) {
+    Path tmp = path("_tmp-" + UUID.randomUUID() + "-" + name);
+    rows.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
+    return tmp;
+  }
+
+  /** Renames a staged folder into place, replacing the old one. */
+  public void commitFolder(Path staged, String name) {
+    try {
+      if (fs.exists(path(name))) {
+        fs.delete(path(name), true);
+      }
+      if (!fs.rename(staged, path(name))) {
+        throw new IOException("rename " + staged + " -> " + path(name) + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot move " + staged + " into place: " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes a staged folder if it is still there. */
+  public void discard(Path staged) {
+    try {
+      if (fs.exists(staged)) {
+        fs.delete(staged, true);
+      }
+    } catch (IOException ignored) {
+      // a leftover _tmp folder is harmless: readers skip names starting with '_'
+    }
+  }
+
   private void replace(Path from, Path to) throws IOException {
     if (fs.exists(to)) {
       fs.delete(to, false);

@@ -54,7 +54,8 @@ public final class MentionSpans {
 
   /**
    * One row per mention: the mention, its status, and for ok mentions the text's prediction and the span statistics.
-   * Columns: id, start, end, surface, kind, term, status, predicted, predicted_label, label, span_relevance, share, top3.
+   * Columns: id, start, end, surface, kind, term, status, relevance_status (the status of the text's relevance row, null
+   * when there is none), predicted, predicted_label, label, span_relevance, share, top3.
    */
   static Dataset<Row> join(Dataset<Row> relevance, Dataset<Row> mentions, String unit) {
     boolean hasLabel = Arrays.asList(relevance.columns()).contains("label");
@@ -89,7 +90,8 @@ public final class MentionSpans {
         .withColumn("_third", third)
         .select(col("id"), col("start"), col("end"), col("surface"), col("kind"),
             coalesce(lower(col("surface")), lit("")).as("term"),
-            col("status"), col("r.predicted").as("predicted"), col("r.predicted_label").as("predicted_label"),
+            col("status"), col("r.status").as("relevance_status"), col("r.predicted").as("predicted"),
+            col("r.predicted_label").as("predicted_label"),
             col("r.label").as("label"),
             when(ok, spanRel).as("span_relevance"),
             when(ok, spanRel.divide(absTotal)).as("share"),

@@ -34,11 +34,13 @@ import org.lrpaudit.corpus.ProbeKinds;
 import org.lrpaudit.explain.Explainer;
 import org.lrpaudit.explain.Explanation;
 import org.lrpaudit.explain.Method;
+import org.lrpaudit.explain.NonFiniteRelevanceException;
 import org.lrpaudit.explain.Target;
 import org.lrpaudit.explain.TextInput;
 import org.lrpaudit.model.Checkpoint;
-import org.lrpaudit.model.TextClassifier;
 import org.lrpaudit.spark.CorpusReader;
+import org.lrpaudit.spark.InputCheck;
+import org.lrpaudit.spark.RowErrors;
 import org.lrpaudit.spark.ExplainSettings;
 import org.lrpaudit.spark.JobException;
 import org.lrpaudit.spark.DeviceChoice;
@@ -85,6 +87,13 @@ public final class ProbeJob {
       DataTypes.createStructField("p_value", DataTypes.DoubleType, true),
       DataTypes.createStructField("n", DataTypes.LongType, false)});
 
+  /**
+   * Statuses of probe_pairs that are the text's or mention's own fault; the others (explain_failed, id_not_in_input:
+   * mentions of another corpus) are the job's.
+   */
+  static final java.util.Set<String> INPUT_ERRORS = java.util.Set.of("duplicate_input_id", "offsets_outside_text",
+      "overlapping_mentions", "no_swap_for_name", "span_truncated");
+
   private final SparkSession spark;
 
   public ProbeJob(SparkSession spark) {
@@ -98,8 +107,15 @@ public final class ProbeJob {
     p.setProperty("model", s.model());
     p.setProperty("input", s.input());
     p.setProperty("output", s.output());
-    Dataset<Row> corpus = new CorpusReader(spark, ExplainSettings.from(p)).read()
-        .groupBy(col("id")).agg(first("text").as("text"), count(lit(1)).as("copies"));
+    Checkpoint checkpoint = Checkpoint.open(s.model());
+    int classes = checkpoint.config().numLabels();
+    if (s.positiveClass() >= classes) {
+      throw new JobException("--positive-class " + s.positiveClass() + " is not a class of " + s.model() + " ("
+          + classes + " labels: " + checkpoint.config().labels() + "); every text would fail");
+    }
+    Dataset<Row> read = new CorpusReader(spark, ExplainSettings.from(p)).read();
+    InputCheck.count(read, s.input(), "id", "text");
+    Dataset<Row> corpus = read.groupBy(col("id")).agg(first("text").as("text"), count(lit(1)).as("copies"));
     Dataset<Row> mentions = readMentions(s.mentions());
     Dataset<Row> names = mentions.where(col("kind").isin(ProbeKinds.FEMALE_NAME, ProbeKinds.MALE_NAME));
 
@@ -122,7 +138,7 @@ public final class ProbeJob {
     }
     NameSwaps swaps;
     try {
-      swaps = NameSwaps.build(female, male, BertVocabulary.load(Checkpoint.open(s.model()).tokenizer()));
+      swaps = NameSwaps.build(female, male, BertVocabulary.load(checkpoint.tokenizer()));
     } catch (IOException e) {
       throw new JobException("cannot read the tokenizer of " + s.model() + ": " + e.getMessage(), e);
     }
@@ -135,18 +151,27 @@ public final class ProbeJob {
     int threads = TorchThreads.perTask(spark.sparkContext().getConf());
     Dataset<Row> pairs = texts.mapPartitions(
         (MapPartitionsFunction<Row, Row>) rows -> probePartition(rows, swaps, s, threads), Encoders.row(PAIRS_SCHEMA));
-    files.writeParquetFolder(PAIRS, pairs);
-    Dataset<Row> committed = spark.read().parquet(files.path(PAIRS).toString());
-
-    long textsWithNames = names.select("id").distinct().count();
-    long pairRows = committed.count();
-    if (pairRows != textsWithNames) {
-      throw new IllegalStateException("texts with a name mention " + textsWithNames + " != probe rows " + pairRows);
-    }
+    // Staged, counted and checked before it replaces the previous probe_pairs: rows in == rows out, the error rate.
+    org.apache.hadoop.fs.Path staged = files.stageParquetFolder(PAIRS, pairs);
     Map<String, Long> status = new TreeMap<>();
-    for (Row r : committed.groupBy("status").count().collectAsList()) {
-      status.put(r.getString(0), r.getLong(1));
+    RowErrors errors;
+    try {
+      Dataset<Row> written = spark.read().parquet(staged.toString());
+      long textsWithNames = names.select("id").distinct().count();
+      for (Row r : written.groupBy("status").count().collectAsList()) {
+        status.put(r.getString(0), r.getLong(1));
+      }
+      long pairRows = status.values().stream().mapToLong(Long::longValue).sum();
+      if (pairRows != textsWithNames) {
+        throw new IllegalStateException("texts with a name mention " + textsWithNames + " != probe rows " + pairRows);
+      }
+      errors = RowErrors.ofStatus("texts", status, INPUT_ERRORS, s.maxErrorRate()).enforce("probe");
+      files.commitFolder(staged, PAIRS);
+    } finally {
+      files.discard(staged);
     }
+    Dataset<Row> committed = spark.read().parquet(files.path(PAIRS).toString());
+    long pairRows = errors.rows();
     Dataset<Row> ok = committed.where(col("status").equalTo("ok").and(col("direction").isin(
         Counterfactual.FEMALE_TO_MALE, Counterfactual.MALE_TO_FEMALE)));
     Dataset<Row> oriented = ok.select(lit(POOLED).as("direction"), col("id"),
@@ -181,9 +206,10 @@ public final class ProbeJob {
     files.writeCsv(STATS_CSV, spark.createDataFrame(statRows, STATS_SCHEMA), col("group"), col("statistic"));
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("model", s.model());
-    summary.put("model_id", Checkpoint.open(s.model()).modelId()); // the audit refuses a summary of another model
+    summary.put("model_id", checkpoint.modelId()); // the audit refuses a summary of another model
     summary.put("pairs", pairRows);
     summary.put("status", status);
+    summary.put("errors", errors);
     summary.put("explained_class", s.positiveClass());
     summary.put("method", Method.LRP_AH_LN.id());
     summary.put("swaps", swaps.asMap());
@@ -228,17 +254,31 @@ public final class ProbeJob {
         inputs.add(TextInput.of(cfs.get(i).swappedText()));
       }
     }
-    List<Explanation> explained = List.of();
-    String failure = null;
+    // Two explanations per text (original, swapped); null where they failed, with the reason in failures.
+    Explanation[] explained = new Explanation[inputs.size()];
+    String[] failures = new String[inputs.size() / 2];
     if (!inputs.isEmpty()) {
+      Target target = new Target.ClassIndex(s.positiveClass());
+      // the task's GPU when Spark's resource scheduling gave it one, as in the explain job. A model that cannot be
+      // loaded fails the task (and the job), not every row.
+      TaskContext task = TaskContext.get();
+      Device device = DeviceChoice.forResources(task == null ? Map.of() : task.resourcesJMap());
+      Explainer explainer = new Explainer(ModelCache.get(s.model(), s.maxLength(), device, threads));
       try {
-        // the task's GPU when Spark's resource scheduling gave it one, as in the explain job
-        TaskContext task = TaskContext.get();
-        Device device = DeviceChoice.forResources(task == null ? Map.of() : task.resourcesJMap());
-        TextClassifier classifier = ModelCache.get(s.model(), s.maxLength(), device, threads);
-        explained = new Explainer(classifier).explain(inputs, Method.LRP_AH_LN, new Target.ClassIndex(s.positiveClass()));
-      } catch (RuntimeException e) {
-        failure = e.getMessage();
+        explainer.explain(inputs, Method.LRP_AH_LN, target).toArray(explained);
+      } catch (NonFiniteRelevanceException fault) {
+        java.util.Arrays.fill(failures, fault.toString()); // a numerical fault: reported for every text, not recomputed
+      } catch (RuntimeException batchFailure) {
+        // As in the explain job: a batch that fails is redone text by text, so one bad text never fails its neighbours.
+        for (int k = 0; k < failures.length; k++) {
+          try {
+            List<Explanation> two = explainer.explain(inputs.subList(2 * k, 2 * k + 2), Method.LRP_AH_LN, target);
+            explained[2 * k] = two.get(0);
+            explained[2 * k + 1] = two.get(1);
+          } catch (RuntimeException e) {
+            failures[k] = e.toString();
+          }
+        }
       }
     }
     int k = 0;
@@ -249,14 +289,15 @@ public final class ProbeJob {
             null));
         continue;
       }
+      String failure = failures[k];
+      Explanation a = explained[2 * k];
+      Explanation b = explained[2 * k + 1];
+      k++;
       if (failure != null) {
         out.add(RowFactory.create(ids.get(i), c.originalNames(), c.swappedNames(), c.direction(), null, null, null, null,
             null, null, "explain_failed", failure, c.swappedText()));
         continue;
       }
-      Explanation a = explained.get(2 * k);
-      Explanation b = explained.get(2 * k + 1);
-      k++;
       double pa = softmax(a.logits(), s.positiveClass());
       double pb = softmax(b.logits(), s.positiveClass());
       double sa = Counterfactual.share(a.words(), c.originalSpans());

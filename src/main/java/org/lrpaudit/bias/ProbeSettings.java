@@ -1,18 +1,27 @@
 package org.lrpaudit.bias;
 
 import java.io.Serializable;
+import org.lrpaudit.spark.RowErrors;
 
 /** Settings of the probe job; see ProbeCommand for their meaning. */
 public record ProbeSettings(String model, String input, String mentions, String output, int positiveClass,
-    int maxLength, int replicates, int permutations, long seed) implements Serializable {
+    int maxLength, int replicates, int permutations, long seed, double maxErrorRate) implements Serializable {
 
   public ProbeSettings {
     if (replicates < 10 || permutations < 10) {
       throw new IllegalArgumentException("replicates and permutations must be at least 10");
     }
+    RowErrors.checkMax(maxErrorRate);
     if (positiveClass < 0 || maxLength < 2) {
       throw new IllegalArgumentException("positive-class must be >= 0 and max-length >= 2");
     }
+  }
+
+  /** With the default --max-error-rate. */
+  public ProbeSettings(String model, String input, String mentions, String output, int positiveClass, int maxLength,
+      int replicates, int permutations, long seed) {
+    this(model, input, mentions, output, positiveClass, maxLength, replicates, permutations, seed,
+        RowErrors.DEFAULT_MAX_ERROR_RATE);
   }
 
   public static ProbeSettings of(String model, String input, String mentions, String output) {

@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
         + "predicted class, with Poisson-bootstrap intervals; group gaps with permutation p-values; prediction rate, "
         + "accuracy and error rate by group (Fairlearn MetricFrame style).",
         "Writes OUT/bias_stats/ (Parquet, partitioned by run_id and method), OUT/bias_stats.csv and "
-        + "OUT/bias_summary.json (also printed on standard output)."})
+        + "OUT/bias_summary.json (also printed on standard output).",
+        "Exit status: 0 done; 1 more mentions failed than --max-error-rate allows (nothing written); 2 bad usage or "
+        + "input, found before the statistics are computed."})
 final class BiasCommand implements Callable<Integer> {
   @Option(names = "--relevance", required = true, paramLabel = "PATH", description = "Relevance table (explain output).")
   String relevance;
@@ -65,6 +67,12 @@ final class BiasCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace the run's partition of bias_stats if it exists.")
   boolean overwrite;
 
+  @Option(names = "--max-error-rate", defaultValue = "0.5", paramLabel = "SHARE",
+      description = "Fail (exit 1, nothing written) when more than this share of the mentions attempted cannot be "
+          + "joined for reasons other than their own content: id_not_in_relevance (tables of different corpora or "
+          + "runs), or a relevance row that failed for the model (explain_failed). Default ${DEFAULT-VALUE}; 1 never fails.")
+  double maxErrorRate;
+
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
   String master;
 
@@ -74,7 +82,7 @@ final class BiasCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--positive-class takes a class index, not '" + positiveClass + "'");
     }
     BiasSettings s = new BiasSettings(relevance, mentions, output, method, runId, unit, replicates, permutations, seed,
-        BiasSettings.parseCompare(compare), positiveClass, topTerms, overwrite, permutationUnit);
+        BiasSettings.parseCompare(compare), positiveClass, topTerms, overwrite, permutationUnit, maxErrorRate);
     try (CommandSession session = SparkCommands.session("lrp-audit bias", master)) {
       SparkSession spark = session.spark();
       Map<String, Object> summary = new BiasJob(spark).run(s);

@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
     description = {"Spark job: faithfulness of explanation methods on a labelled corpus (method.md, 'Faithfulness'): the "
         + "activation task (AUAC) and the pruning task (AU-MSE, AUPC), relevance explaining the gold label's logit.",
         "Writes OUTPUT/texts (Parquet, per text and method), OUTPUT/curves (Parquet, mean curves), summary.json, "
-        + "summary.csv, curves.svg and curves.png, all at once when the job succeeds. Prints summary.json."})
+        + "summary.csv, curves.svg and curves.png, all at once when the job succeeds. Prints summary.json.",
+        "Exit status: 0 done; 1 more rows failed than --max-error-rate allows (nothing written); 2 bad usage, input "
+        + "or model, found before any compute."})
 final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "HuggingFace model folder.")
   String model;
@@ -87,6 +89,12 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "0", paramLabel = "N", description = "0: the default parallelism.")
   int partitions;
 
+  @Option(names = "--max-error-rate", defaultValue = "0.5", paramLabel = "SHARE",
+      description = "Fail (exit 1, nothing written) when more than this share of the rows attempted fail for reasons "
+          + "other than their own content (explain_failed, tokenize_failed; per method). Default ${DEFAULT-VALUE}; 1 "
+          + "never fails.")
+  double maxErrorRate;
+
   @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (default local[*]).")
   String master;
 
@@ -94,7 +102,8 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     EvaluateSettings s = new EvaluateSettings(model, input, output, inputFormat, idColumn, textColumn, labelColumn,
         split, splitColumn, methods == null ? EvaluateSettings.ALL_METHODS : methods.stream().map(String::trim).toList(),
-        steps, limit, keepSpecial, igSteps, seed, maxLength, batchTokens, batchRows, chunkRows, partitions, overwrite);
+        steps, limit, keepSpecial, igSteps, seed, maxLength, batchTokens, batchRows, chunkRows, partitions, overwrite,
+        maxErrorRate);
     SparkCommands.embeddedTorchThreads(System.getProperty("spark.task.cpus", "1"));
     try (CommandSession session = SparkCommands.session("lrp-audit evaluate", master)) {
       SparkSession spark = session.spark();

@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
         + "FileSystem path) and write the relevance table, partitioned by run_id and method (schema in the README).",
         "Runs embedded on local[*] unless a master is given (--master, or spark-submit's). Every input row gives one "
         + "row per method; rows that cannot be explained get an error status. Prints a JSON summary on standard output.",
+        "Exit status: 0 done; 1 more rows failed than --max-error-rate allows (nothing committed); 2 bad usage, input "
+        + "or model, found before any compute.",
         "Settings: conf/explain.properties, then --conf FILE, then these options (option names are the keys; "
         + "spark.* keys go to Spark)."})
 final class ExplainCommand implements Callable<Integer> {
@@ -86,6 +88,11 @@ final class ExplainCommand implements Callable<Integer> {
       description = "Without --partitions: at most N rows per partition (default 5000; bounds executor memory).")
   Integer partitionRows;
 
+  @Option(names = "--max-error-rate", paramLabel = "SHARE",
+      description = "Fail (exit 1, nothing committed) when more than this share of the rows attempted fail for reasons "
+          + "other than their own content (explain_failed, tokenize_failed; per method). Default 0.5; 1 never fails.")
+  Double maxErrorRate;
+
   @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit (default local[*]).")
   String master;
 
@@ -123,6 +130,7 @@ final class ExplainCommand implements Callable<Integer> {
     set(p, "partition-rows", partitionRows);
     set(p, "ig-steps", igSteps);
     set(p, "seed", seed);
+    set(p, "max-error-rate", maxErrorRate);
     ExplainSettings settings = ExplainSettings.from(p);
 
     SparkSession.Builder builder = SparkCommands.builder("lrp-audit explain", master, p.getProperty("spark.master"));

@@ -1,6 +1,7 @@
 package org.lrpaudit.cli;
 
 import org.lrpaudit.model.CheckpointException;
+import org.lrpaudit.spark.ErrorRateException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,13 +17,30 @@ public final class Main {
     System.exit(run(args));
   }
 
-  /** Runs a command line; exit 0 on success, 2 on bad usage or input. */
+  /** Success. */
+  public static final int OK = 0;
+  /**
+   * The job ran and its work failed: more rows failed than --max-error-rate allows (nothing committed), or an
+   * unexpected error (picocli's code for an exception it did not expect). For the audit command: a threshold is crossed.
+   */
+  public static final int FAILED = 1;
+  /** Bad usage or input, found before any compute (or a stage of an audit could not run). */
+  public static final int BAD_USAGE = 2;
+
+  /**
+   * Runs a command line; exit 0 on success, 1 when the job's work failed (error rate above --max-error-rate, or an
+   * unexpected error), 2 on bad usage or input.
+   */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof ErrorRateException) {
+        cmd.getErr().println("lrp-audit " + cmd.getCommandName() + ": failed: " + e.getMessage());
+        return FAILED;
+      }
       if (e instanceof CheckpointException || e instanceof IllegalArgumentException) {
         cmd.getErr().println("lrp-audit " + cmd.getCommandName() + ": error: " + e.getMessage());
-        return 2;
+        return BAD_USAGE;
       }
       throw e;
     });

@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
         + "gender of similar frequency (the same name always by the same name); the change of p(positive) and of the "
         + "names' relevance share are summarised per direction with bootstrap intervals and sign-flip p-values.",
         "Writes OUT/probe_pairs/ (Parquet, one row per text), OUT/probe_stats.csv and OUT/probe_summary.json (also "
-        + "printed on standard output)."})
+        + "printed on standard output).",
+        "Exit status: 0 done; 1 more texts failed than --max-error-rate allows (nothing written); 2 bad usage, input "
+        + "or model, found before any compute."})
 final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "HuggingFace model folder.")
   String model;
@@ -45,6 +47,11 @@ final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "20261126", description = "Seed of bootstrap and sign flips.")
   long seed;
 
+  @Option(names = "--max-error-rate", defaultValue = "0.5", paramLabel = "SHARE",
+      description = "Fail (exit 1, nothing written) when more than this share of the texts attempted fail for reasons "
+          + "other than their own content (explain_failed, id_not_in_input). Default ${DEFAULT-VALUE}; 1 never fails.")
+  double maxErrorRate;
+
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
   String master;
 
@@ -54,7 +61,7 @@ final class ProbeCommand implements Callable<Integer> {
     try (CommandSession session = SparkCommands.session("lrp-audit probe", master)) {
       SparkSession spark = session.spark();
       Map<String, Object> summary = new ProbeJob(spark).run(new ProbeSettings(model, input, mentions, output,
-          positiveClass, maxLength, replicates, permutations, seed));
+          positiveClass, maxLength, replicates, permutations, seed, maxErrorRate));
       System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
       return 0;
     }

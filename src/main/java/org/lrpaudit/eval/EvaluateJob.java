@@ -27,6 +27,8 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.spark.CorpusReader;
+import org.lrpaudit.spark.InputCheck;
+import org.lrpaudit.spark.RowErrors;
 import org.lrpaudit.spark.JobException;
 import org.lrpaudit.spark.ProgressLog;
 import org.lrpaudit.spark.TorchThreads;
@@ -61,12 +63,7 @@ public final class EvaluateJob {
     if (s.limit() > 0) {
       input = input.limit((int) Math.min(Integer.MAX_VALUE, s.limit()));
     }
-    long rowsIn;
-    try {
-      rowsIn = input.count();
-    } catch (Exception e) { // SparkException is thrown unchecked from Scala
-      throw new JobException("cannot read input " + s.input() + ": " + e.getMessage(), e);
-    }
+    long rowsIn = InputCheck.count(input, s.input(), s.idColumn(), s.textColumn(), s.labelColumn());
     int partitions = s.partitions() > 0 ? s.partitions()
         : Math.max(input.rdd().getNumPartitions(), spark.sparkContext().defaultParallelism());
     int threads = TorchThreads.perTask(spark.sparkContext().getConf());
@@ -93,6 +90,10 @@ public final class EvaluateJob {
 
       Dataset<Row> written = spark.read().schema(FaithfulnessTable.TEXTS).parquet(new Path(staging, "texts").toString());
       Map<String, Map<String, Long>> statuses = statusCounts(written, s, rowsIn);
+      // Before anything is written beside the texts: more failures than --max-error-rate fail the job, and the
+      // staging folder (deleted below) is all there was.
+      RowErrors errors = RowErrors.byMethod("rows", statuses, EvaluateSettings.INPUT_ERRORS, s.maxErrorRate())
+          .enforce("evaluate");
       Dataset<Row> ok = written.where(col("status").equalTo(FaithfulnessTable.OK));
       Dataset<Row> curves = meanCurves(ok, s.steps());
       curves.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "curves").toString());
@@ -121,7 +122,7 @@ public final class EvaluateJob {
           fractions, s.igSteps(), s.seed(), rowsIn, results,
           evaluated == 0 ? Double.NaN : metrics.forwardNanos.value() / 1e6 / evaluated, metrics.perturbedRows.value(),
           metrics.perturbedNanos.value() == 0 ? 0 : metrics.perturbedRows.value() / (metrics.perturbedNanos.value() / 1e9),
-          threads, partitions, (System.nanoTime() - t0) / 1e9);
+          threads, partitions, (System.nanoTime() - t0) / 1e9, errors);
       write(fs, new Path(staging, "summary.json"), JSON.writeValueAsBytes(summary));
       write(fs, new Path(staging, "summary.csv"), CurveChart.utf8(summary.csv()));
       Map<String, Map<String, double[]>> drawn = new LinkedHashMap<>();

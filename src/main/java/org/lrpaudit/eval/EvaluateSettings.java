@@ -6,6 +6,7 @@ import java.util.Properties;
 import org.lrpaudit.explain.Method;
 import org.lrpaudit.explain.MethodOptions;
 import org.lrpaudit.spark.ExplainSettings;
+import org.lrpaudit.spark.RowErrors;
 
 /**
  * Settings of one evaluate job. split selects rows by the input's split column (null: all rows); limit 0 means no limit.
@@ -32,7 +33,8 @@ public record EvaluateSettings(
     int batchRows,
     int chunkRows,
     int partitions,
-    boolean overwrite) implements Serializable {
+    boolean overwrite,
+    double maxErrorRate) implements Serializable {
 
   public static final List<String> ALL_METHODS = java.util.Arrays.stream(Method.values()).map(Method::id).toList();
 
@@ -49,6 +51,7 @@ public record EvaluateSettings(
           + "and chunk-rows positive");
     }
     new MethodOptions(igSteps, seed); // validates
+    RowErrors.checkMax(maxErrorRate);
     if (split != null && split.isEmpty()) {
       throw new IllegalArgumentException("split: name at least one split value");
     }
@@ -57,6 +60,25 @@ public record EvaluateSettings(
         throw new IllegalArgumentException("split value '" + v + "' must be letters, digits, '.', '_' or '-'");
       }
     }
+  }
+
+  /** With the default --max-error-rate. */
+  public EvaluateSettings(String model, String input, String output, String inputFormat, String idColumn,
+      String textColumn, String labelColumn, List<String> split, String splitColumn, List<String> methods, int steps,
+      long limit, boolean keepSpecial, int igSteps, long seed, int maxLength, int batchTokens, int batchRows,
+      int chunkRows, int partitions, boolean overwrite) {
+    this(model, input, output, inputFormat, idColumn, textColumn, labelColumn, split, splitColumn, methods, steps, limit,
+        keepSpecial, igSteps, seed, maxLength, batchTokens, batchRows, chunkRows, partitions, overwrite,
+        RowErrors.DEFAULT_MAX_ERROR_RATE);
+  }
+
+  /** Statuses of the texts table that are the row's own fault (the corpus's, and no gold label). */
+  public static final java.util.Set<String> INPUT_ERRORS = inputErrors();
+
+  private static java.util.Set<String> inputErrors() {
+    java.util.Set<String> s = new java.util.HashSet<>(RowErrors.CORPUS_INPUT_ERRORS);
+    s.add(FaithfulnessTable.NO_LABEL);
+    return java.util.Set.copyOf(s);
   }
 
   public MethodOptions methodOptions() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.lrpaudit.audit.Headline;
+import org.lrpaudit.spark.RowErrors;
 
 /**
  * What an evaluate run found, as written to summary.json (and, one line per method, summary.csv). Areas: AUAC of the
@@ -30,7 +31,8 @@ public record EvaluationSummary(
     @JsonProperty("perturbed_inputs_per_second") double perturbedInputsPerSecond,
     @JsonProperty("torch_threads") int torchThreads,
     int partitions,
-    @JsonProperty("seconds") double seconds) {
+    @JsonProperty("seconds") double seconds,
+    RowErrors errors) {
 
   public static final String PAPER = "paper: every token, [CLS] and [SEP] included, can be replaced by [UNK]";
   public static final String KEEP_SPECIAL = "keep-special: [CLS] and [SEP] are never replaced; N counts the other tokens";

@@ -52,6 +52,7 @@ public record Checkpoint(Path dir, ModelConfig config, Path weights, Path tokeni
       throw missingTokenizer(dir.toString());
     }
     ModelConfig config = ModelConfig.read(dir.resolve(CONFIG));
+    TextTokenizer.check(tokenizer, config);
     return new Checkpoint(dir, config, weights, tokenizer, sha256(weights));
   }
 

@@ -22,10 +22,7 @@ public final class TextTokenizer implements AutoCloseable {
   public TextTokenizer(Path tokenizerJson, int maxLength, int modelVocabSize) {
     this.maxLength = maxLength;
     VocabInfo vocab = VocabInfo.read(tokenizerJson);
-    if (vocab.maxId >= modelVocabSize) {
-      throw new CheckpointException(tokenizerJson + ": token id " + vocab.maxId + " does not fit the model's vocab_size "
-          + modelVocabSize + " (tokenizer and weights do not belong together)");
-    }
+    vocab.check(tokenizerJson, modelVocabSize, 0);
     this.padId = vocab.padId;
     this.unkId = vocab.unkId;
     try {
@@ -39,6 +36,32 @@ public final class TextTokenizer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException(tokenizerJson + ": cannot load tokenizer (" + e.getMessage() + ")", e);
     }
+    // What the file says is checked above; what the tokenizer does is checked here, once: a post-processor of a kind
+    // not read above must not emit an id the embedding has no row for (every row would fail, one by one).
+    long[] ids;
+    try {
+      ids = tokenizer.encode("a").getIds();
+    } catch (RuntimeException e) {
+      tokenizer.close();
+      throw new CheckpointException(tokenizerJson + ": the tokenizer fails on the text \"a\" (" + e.getMessage() + ")", e);
+    }
+    for (long id : ids) {
+      if (id < 0 || id >= modelVocabSize) {
+        tokenizer.close();
+        throw new CheckpointException(tokenizerJson + ": the tokenizer emits token id " + id + " for the text \"a\", "
+            + "outside the model's vocab_size " + modelVocabSize + " (tokenizer and weights do not belong together)");
+      }
+    }
+  }
+
+  /**
+   * Checks tokenizer.json against the model's config without loading the tokenizer: every id the file names (vocabulary,
+   * added tokens, the post-processor's special tokens such as [CLS] and [SEP]) has a row in the embedding, the unknown
+   * token is in the vocabulary, and the post-processor's token type ids fit type_vocab_size. Cheap (JSON only), so the
+   * driver runs it before any compute; a violation would otherwise fail every row of a job, one by one.
+   */
+  public static void check(Path tokenizerJson, ModelConfig config) {
+    VocabInfo.read(tokenizerJson).check(tokenizerJson, config.vocabSize(), config.typeVocabSize());
   }
 
   public int maxLength() {
@@ -97,8 +120,16 @@ public final class TextTokenizer implements AutoCloseable {
     tokenizer.close();
   }
 
-  /** Largest id the tokenizer can emit and its padding id, read from tokenizer.json itself. */
-  private record VocabInfo(long maxId, long padId, long unkId) {
+  /** A special token id named by the post-processor, where the file names it (for messages). */
+  private record SpecialId(String where, String token, long id) {}
+
+  /**
+   * The ids tokenizer.json names: the vocabulary's range, padding and unknown ids, the post-processor's special token
+   * ids and token type ids. Post-processors read: TemplateProcessing (special_tokens.*.ids, the single template's type_id),
+   * BertProcessing and RobertaProcessing (cls, sep) and Sequence (processors, recursively).
+   */
+  private record VocabInfo(long minId, long maxId, long padId, long unkId, String unkToken, boolean wordPiece,
+      java.util.List<SpecialId> specials, java.util.List<SpecialId> typeIds) {
     static VocabInfo read(Path file) {
       JsonNode root;
       try {
@@ -106,6 +137,7 @@ public final class TextTokenizer implements AutoCloseable {
       } catch (IOException e) {
         throw new CheckpointException(file + ": not valid JSON (" + e.getMessage() + ")", e);
       }
+      long min = Long.MAX_VALUE;
       long max = -1;
       long pad = 0;
       long unk = -1;
@@ -113,22 +145,95 @@ public final class TextTokenizer implements AutoCloseable {
       JsonNode vocab = root.path("model").path("vocab");
       for (Iterator<java.util.Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
         var f = it.next();
-        max = Math.max(max, f.getValue().asLong());
+        long id = f.getValue().asLong();
+        max = Math.max(max, id);
+        min = Math.min(min, id);
         if (f.getKey().equals("[PAD]") || f.getKey().equals("<pad>")) {
-          pad = f.getValue().asLong();
+          pad = id;
         }
         if (f.getKey().equals(unkToken)) {
-          unk = f.getValue().asLong();
+          unk = id;
         }
       }
       for (JsonNode t : root.path("added_tokens")) {
         max = Math.max(max, t.path("id").asLong());
+        min = Math.min(min, t.path("id").asLong());
       }
       if (max < 0) {
         throw new CheckpointException(file + ": no vocabulary found under model.vocab (only WordPiece-style "
             + "tokenizer.json files are supported)");
       }
-      return new VocabInfo(max, pad, unk);
+      java.util.List<SpecialId> specials = new java.util.ArrayList<>();
+      java.util.List<SpecialId> types = new java.util.ArrayList<>();
+      postProcessor(root.path("post_processor"), "post_processor", specials, types);
+      boolean wordPiece = root.path("model").path("type").asText("WordPiece").equals("WordPiece");
+      return new VocabInfo(min, max, pad, unk, unkToken, wordPiece, specials, types);
+    }
+
+    private static void postProcessor(JsonNode p, String where, java.util.List<SpecialId> specials,
+        java.util.List<SpecialId> types) {
+      if (p == null || !p.isObject()) {
+        return;
+      }
+      for (Iterator<java.util.Map.Entry<String, JsonNode>> it = p.path("special_tokens").fields(); it.hasNext(); ) {
+        var t = it.next();
+        JsonNode ids = t.getValue().path("ids");
+        for (int i = 0; i < ids.size(); i++) {
+          specials.add(new SpecialId(where + ".special_tokens." + t.getKey() + ".ids[" + i + "]", t.getKey(),
+              ids.get(i).asLong()));
+        }
+      }
+      for (String key : new String[] {"cls", "sep"}) {
+        JsonNode pair = p.path(key);
+        if (pair.isArray() && pair.size() == 2) {
+          specials.add(new SpecialId(where + "." + key, pair.get(0).asText(), pair.get(1).asLong()));
+        }
+      }
+      for (String template : new String[] {"single"}) { // texts are encoded alone, never as pairs
+        JsonNode items = p.path(template);
+        for (int i = 0; i < items.size(); i++) {
+          for (JsonNode piece : items.get(i)) {
+            if (piece.has("type_id")) {
+              types.add(new SpecialId(where + "." + template + "[" + i + "]", piece.path("id").asText(),
+                  piece.path("type_id").asLong()));
+            }
+          }
+        }
+      }
+      JsonNode processors = p.path("processors");
+      for (int i = 0; i < processors.size(); i++) {
+        postProcessor(processors.get(i), where + ".processors[" + i + "]", specials, types);
+      }
+    }
+
+    /** typeVocabSize 0: the model has no token type embedding (DistilBERT), so type ids are not checked. */
+    void check(Path file, int modelVocabSize, int typeVocabSize) {
+      if (maxId >= modelVocabSize) {
+        throw new CheckpointException(file + ": token id " + maxId + " does not fit the model's vocab_size "
+            + modelVocabSize + " (tokenizer and weights do not belong together)");
+      }
+      if (minId < 0) {
+        throw new CheckpointException(file + ": token id " + minId + " is negative");
+      }
+      for (SpecialId s : specials) {
+        if (s.id() < 0 || s.id() >= modelVocabSize) {
+          throw new CheckpointException(file + ": " + s.where() + ": special token " + s.token() + " has id " + s.id()
+              + ", outside the model's vocab_size " + modelVocabSize + " (the post-processor would add it to every "
+              + "text, and no text could be explained)");
+        }
+      }
+      if (typeVocabSize > 0) {
+        for (SpecialId t : typeIds) {
+          if (t.id() < 0 || t.id() >= typeVocabSize) {
+            throw new CheckpointException(file + ": " + t.where() + ": token type id " + t.id() + " of " + t.token()
+                + " does not fit the model's type_vocab_size " + typeVocabSize);
+          }
+        }
+      }
+      if (wordPiece && unkId < 0) {
+        throw new CheckpointException(file + ": the unknown token '" + unkToken + "' (model.unk_token) is not in the "
+            + "vocabulary (WordPiece needs it for every word it cannot spell)");
+      }
     }
   }
 }

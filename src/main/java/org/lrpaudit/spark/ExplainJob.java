@@ -5,7 +5,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -47,19 +49,7 @@ public final class ExplainJob {
     OutputTable table = new OutputTable(spark, s);
     table.checkWritable();
     Dataset<Row> input = new CorpusReader(spark, s).read();
-    long rowsIn;
-    long withText;
-    try {
-      Row counts = input.selectExpr("count(*)", "count_if(has_text_field)").first();
-      rowsIn = counts.getLong(0);
-      withText = counts.getLong(1);
-    } catch (Exception e) { // SparkException is thrown unchecked from Scala
-      throw new JobException("cannot read input " + s.input() + ": " + rootMessage(e), e);
-    }
-    if (rowsIn > 0 && withText == 0) {
-      throw new JobException("input " + s.input() + " has no '" + s.textColumn() + "' field in any row; name the text "
-          + "field with --text-column");
-    }
+    long rowsIn = InputCheck.count(input, s.input(), s.idColumn(), s.textColumn());
     double checkSeconds = (System.nanoTime() - t0) / 1e9;
     LOG.info(String.format("run %s: model %s (%s), %,d input rows, methods %s, output %s (checks and input count: %.1f s)",
         s.runId(), s.model(), cp.modelId().substring(0, 12), rowsIn, s.methods(), s.output(), checkSeconds));
@@ -78,32 +68,44 @@ public final class ExplainJob {
         Encoders.row(RelevanceTable.SCHEMA));
     long t1 = System.nanoTime();
     long expected = rowsIn * s.methods().size();
-    try (ProgressLog progress = new ProgressLog("explain", expected, s.progressSeconds())) {
-      spark.sparkContext().addSparkListener(progress);
-      try {
-        if (rowsIn > 0) {
-          table.write(relevance);
-        } else if (s.overwrite()) {
-          table.deleteRun();
+    Path staging = table.stagingPath();
+    Map<String, Long> out = new TreeMap<>();
+    RowErrors errors;
+    double explainSeconds;
+    try {
+      try (ProgressLog progress = new ProgressLog("explain", expected, s.progressSeconds())) {
+        spark.sparkContext().addSparkListener(progress);
+        try {
+          if (rowsIn > 0) {
+            table.stage(relevance, staging);
+          }
+        } finally {
+          spark.sparkContext().removeSparkListener(progress);
         }
-      } finally {
-        spark.sparkContext().removeSparkListener(progress);
+        progress.log();
       }
-      progress.log();
-    }
-    double explainSeconds = (System.nanoTime() - t1) / 1e9;
-    table.dropStaleMethods();
+      explainSeconds = (System.nanoTime() - t1) / 1e9;
 
-    // 3. Rows in == rows out, counted on the committed table.
-    Map<String, Long> out = table.countByMethod();
-    for (String m : s.methods()) {
-      long n = out.getOrDefault(m, 0L);
-      if (n != rowsIn) {
-        throw new IllegalStateException("run " + s.runId() + ": method " + m + " has " + n + " rows in the table, but "
-            + rowsIn + " rows were read");
+      // 3. Before anything is visible: rows in == rows out and the error rate, counted on the written table.
+      Map<String, Map<String, Long>> statuses = new TreeMap<>();
+      if (rowsIn > 0) {
+        statuses.putAll(table.statusCounts(staging));
       }
+      for (String m : s.methods()) {
+        long n = statuses.getOrDefault(m, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+        if (n != rowsIn) {
+          throw new IllegalStateException("run " + s.runId() + ": method " + m + " has " + n + " rows in the table, but "
+              + rowsIn + " rows were read");
+        }
+        out.put(m, n);
+      }
+      errors = RowErrors.byMethod("rows", statuses, RowErrors.CORPUS_INPUT_ERRORS, s.maxErrorRate())
+          .enforce("explain run " + s.runId());
+      table.commit(rowsIn > 0 ? staging : null);
+    } finally {
+      table.discard(staging);
     }
-    ExplainSummary summary = ExplainSummary.of(s, cp.modelId(), rowsIn, out, metrics, explainSeconds,
+    ExplainSummary summary = ExplainSummary.of(s, cp.modelId(), rowsIn, out, errors, metrics, explainSeconds,
         (System.nanoTime() - t0) / 1e9, partitions, threads);
     LOG.info(summary.describe());
     return summary;
@@ -119,18 +121,18 @@ public final class ExplainJob {
 
   /** What a run did, for the log, standard output and benchmarks. */
   public record ExplainSummary(String runId, String modelId, String output, long rowsIn, Map<String, Long> rowsOut,
-      long errorRows, long tokens, double paddingWaste, long batches, double explainSeconds, double totalSeconds,
-      double textsPerSecond, double tokensPerSecond, Map<String, Double> computeRowsPerSecond, int partitions,
-      int torchThreads, long driverPeakRssMb, long driverHeapCommittedMb) {
+      long errorRows, RowErrors errors, long tokens, double paddingWaste, long batches, double explainSeconds,
+      double totalSeconds, double textsPerSecond, double tokensPerSecond, Map<String, Double> computeRowsPerSecond,
+      int partitions, int torchThreads, long driverPeakRssMb, long driverHeapCommittedMb) {
 
-    static ExplainSummary of(ExplainSettings s, String modelId, long rowsIn, Map<String, Long> out, JobMetrics m,
-        double explainSeconds, double totalSeconds, int partitions, int threads) {
+    static ExplainSummary of(ExplainSettings s, String modelId, long rowsIn, Map<String, Long> out, RowErrors errors,
+        JobMetrics m, double explainSeconds, double totalSeconds, int partitions, int threads) {
       Map<String, Double> perMethod = new LinkedHashMap<>();
       for (String method : s.methods()) {
         perMethod.put(method, m.computeRowsPerSecond(method, rowsIn));
       }
-      return new ExplainSummary(s.runId(), modelId, s.output(), rowsIn, out, m.errorRows.value(), m.tokens.value(),
-          m.paddingWaste(), m.batches.value(), explainSeconds, totalSeconds, rowsIn / explainSeconds,
+      return new ExplainSummary(s.runId(), modelId, s.output(), rowsIn, out, errors.rows() - errors.ok(), errors,
+          m.tokens.value(), m.paddingWaste(), m.batches.value(), explainSeconds, totalSeconds, rowsIn / explainSeconds,
           m.tokens.value() / explainSeconds, perMethod, partitions, threads, peakRssMb(),
           Runtime.getRuntime().totalMemory() >> 20);
     }
@@ -150,9 +152,11 @@ public final class ExplainJob {
     }
 
     String describe() {
-      return String.format("run %s done: %,d rows in, %s rows out, %,d error rows; explain stage %.1f s: %.1f texts/s, "
-          + "%.0f tokens/s, padding waste %.1f%%; total %.1f s; driver peak RSS %d MB", runId, rowsIn, rowsOut,
-          errorRows, explainSeconds, textsPerSecond, tokensPerSecond, 100 * paddingWaste, totalSeconds, driverPeakRssMb);
+      return String.format("run %s done: %,d rows in, %s rows out, %,d error rows (%,d input errors, %,d job errors: "
+          + "error rate %.4f); explain stage %.1f s: %.1f texts/s, %.0f tokens/s, padding waste %.1f%%; total %.1f s; "
+          + "driver peak RSS %d MB", runId, rowsIn, rowsOut, errorRows, errors.inputErrors(), errors.jobErrors(),
+          errors.errorRate(), explainSeconds, textsPerSecond, tokensPerSecond, 100 * paddingWaste, totalSeconds,
+          driverPeakRssMb);
     }
   }
 }

@@ -40,7 +40,8 @@ public record ExplainSettings(
     int partitionRows,
     int progressSeconds,
     int igSteps,
-    long seed) implements Serializable {
+    long seed,
+    double maxErrorRate) implements Serializable {
 
   /** The output "method" that runs the forward pass only (logits and prediction, no relevance). */
   public static final String FORWARD = "forward";
@@ -66,6 +67,7 @@ public record ExplainSettings(
     p.setProperty("progress-seconds", "10");
     p.setProperty("ig-steps", "20");
     p.setProperty("seed", "0");
+    p.setProperty("max-error-rate", Double.toString(RowErrors.DEFAULT_MAX_ERROR_RATE));
     return p;
   }
 
@@ -91,7 +93,8 @@ public record ExplainSettings(
         Boolean.parseBoolean(p.getProperty("overwrite", "false").trim()),
         integer(p, "max-length"), integer(p, "max-chars"), integer(p, "batch-tokens"), integer(p, "batch-rows"),
         integer(p, "chunk-rows"), integer(p, "partitions"), integer(p, "partition-rows"), integer(p, "progress-seconds"),
-        integer(p, "ig-steps"), longValue(p, "seed"));
+        integer(p, "ig-steps"), longValue(p, "seed"),
+        RowErrors.parseMax(p.getProperty("max-error-rate", Double.toString(RowErrors.DEFAULT_MAX_ERROR_RATE))));
     s.validate();
     return s;
   }
@@ -126,7 +129,7 @@ public record ExplainSettings(
   public ExplainSettings withRunId(String id) {
     return new ExplainSettings(model, input, output, inputFormat, format, idColumn, textColumn, labelColumn, methods,
         target, id, overwrite, maxLength, maxChars, batchTokens, batchRows, chunkRows, partitions, partitionRows,
-        progressSeconds, igSteps, seed);
+        progressSeconds, igSteps, seed, maxErrorRate);
   }
 
   /** The settings of the methods that have any (ig steps, random seed). */

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -16,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relevance table on a Hadoop FileSystem: folders run_id=R/method=M. Results go through Spark's commit protocol with
- * dynamic partition overwrite: task output is staged and only a committed job moves its partitions into place, so a failed
- * job leaves nothing visible, and a rerun of a run replaces that run's partitions and no other.
+ * The relevance table on a Hadoop FileSystem: folders run_id=R/method=M. A job writes its run into a hidden staging table
+ * through Spark's commit protocol, checks it (rows in == rows out, the error rate), and only then moves the run folder
+ * into place: a failed job, or one whose rows failed beyond --max-error-rate, leaves nothing visible, and a rerun of a run
+ * replaces that run whole and no other.
  */
 public final class OutputTable {
   private static final Logger LOG = LoggerFactory.getLogger(OutputTable.class);
@@ -67,47 +69,89 @@ public final class OutputTable {
     }
   }
 
-  public void write(Dataset<Row> rows) {
-    rows.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
-        .partitionBy(RelevanceTable.RUN_ID, RelevanceTable.METHOD)
-        .format(s.format().equals("jsonl") ? "json" : "parquet").save(s.output());
+  /**
+   * Writes the rows into a hidden staging table inside the output folder ({@code _staging-...}, which readers of the
+   * table skip) through Spark's commit protocol, so the staged table is complete or absent. Nothing of the run is
+   * visible until {@link #commit}.
+   */
+  public void stage(Dataset<Row> rows, Path staging) {
+    rows.write().mode(SaveMode.ErrorIfExists).partitionBy(RelevanceTable.RUN_ID, RelevanceTable.METHOD)
+        .format(format()).save(staging.toString());
   }
 
-  /** After a committed write: drops method partitions of this run that this job did not write (a rerun replaces it whole). */
-  public void dropStaleMethods() {
-    try {
-      if (!fs.exists(runPath())) {
-        return;
-      }
-      for (FileStatus f : fs.listStatus(runPath())) {
-        String name = f.getPath().getName();
-        if (f.isDirectory() && name.startsWith(RelevanceTable.METHOD + "=")
-            && !s.methods().contains(name.substring(RelevanceTable.METHOD.length() + 1))) {
-          LOG.info("run {}: removing {} left by an earlier run of the same id", s.runId(), name);
-          fs.delete(f.getPath(), true);
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot clean run folder " + runPath() + ": " + e.getMessage(), e);
-    }
+  /** A fresh staging folder name for this run (nothing is created). */
+  public Path stagingPath() {
+    return new Path(root, "_staging-" + s.runId() + "-" + UUID.randomUUID());
   }
 
-  /** Rows of this run per method, read back from the committed table. */
-  public Map<String, Long> countByMethod() {
-    Map<String, Long> out = new TreeMap<>();
+  /** method -> status -> rows of the staged run, read back from the written files. */
+  public Map<String, Map<String, Long>> statusCounts(Path staging) {
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    Path run = new Path(staging, RelevanceTable.RUN_ID + "=" + s.runId());
     try {
-      if (!fs.exists(runPath())) {
+      if (!fs.exists(run)) {
         return out;
       }
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    Dataset<Row> table = spark.read().option("basePath", s.output())
-        .format(s.format().equals("jsonl") ? "json" : "parquet").schema(RelevanceTable.SCHEMA).load(runPath().toString());
-    for (Row r : table.groupBy(col(RelevanceTable.METHOD)).count().collectAsList()) {
-      out.put(r.getString(0), r.getLong(1));
+    Dataset<Row> table = spark.read().option("basePath", staging.toString()).format(format())
+        .schema(RelevanceTable.SCHEMA).load(run.toString());
+    for (Row r : table.groupBy(col(RelevanceTable.METHOD), col("status")).count().collectAsList()) {
+      out.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
     }
     return out;
+  }
+
+  /**
+   * Moves the staged run into place, replacing an existing run of the same id whole (its other method partitions
+   * included): the old run folder is renamed aside, the staged one renamed in, then the old one deleted. A rename is
+   * atomic on HDFS and local disks; on object stores (s3a) it is a copy, as in Spark's own commit.
+   */
+  public void commit(Path staging) {
+    try {
+      Path staged = staging == null ? null : new Path(staging, RelevanceTable.RUN_ID + "=" + s.runId());
+      if (staged == null || !fs.exists(staged)) { // an empty input: the run becomes empty
+        if (s.overwrite()) {
+          deleteRun();
+        }
+        return;
+      }
+      Path old = null;
+      if (fs.exists(runPath())) {
+        old = new Path(root, "_replaced-" + s.runId() + "-" + UUID.randomUUID());
+        if (!fs.rename(runPath(), old)) {
+          throw new IOException("cannot move the previous run " + runPath() + " aside");
+        }
+        LOG.info("run {}: replacing the previous run of the same id", s.runId());
+      }
+      if (!fs.rename(staged, runPath())) {
+        if (old != null) {
+          fs.rename(old, runPath());
+        }
+        throw new IOException("cannot move " + staged + " to " + runPath());
+      }
+      if (old != null) {
+        fs.delete(old, true);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot commit run " + s.runId() + " into " + s.output() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes a staging table if it is there (after a commit, or when the job fails). */
+  public void discard(Path staging) {
+    try {
+      if (fs.exists(staging)) {
+        fs.delete(staging, true);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot remove staging folder {}: {}", staging, e.getMessage());
+    }
+  }
+
+  private String format() {
+    return s.format().equals("jsonl") ? "json" : "parquet";
   }
 
   /** Removes this run's partition (a rerun of an empty input must still replace the run). */

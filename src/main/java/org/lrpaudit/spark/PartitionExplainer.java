@@ -169,7 +169,7 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
       try {
         List<?> done = runBatch(explainer, method, target, in, tk);
         for (int k = 0; k < batch.size(); k++) {
-          out[batch.get(k)] = done.get(k);
+          out[batch.get(k)] = finiteLogits(done.get(k));
         }
       } catch (NonFiniteRelevanceException fault) {
         // A numerical fault of the batch, not of a row: every row reports it; recomputing row by row would hide it.
@@ -180,7 +180,8 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
       } catch (RuntimeException batchFailure) {
         for (int k = 0; k < batch.size(); k++) {
           try {
-            out[batch.get(k)] = runBatch(explainer, method, target, List.of(in.get(k)), List.of(tk.get(k))).get(0);
+            out[batch.get(k)] = finiteLogits(runBatch(explainer, method, target, List.of(in.get(k)), List.of(tk.get(k)))
+                .get(0));
           } catch (IllegalArgumentException e) {
             out[batch.get(k)] = new RowError(RowError.BAD_TARGET, e.getMessage());
           } catch (RuntimeException e) {
@@ -190,6 +191,19 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
       }
     }
     return out;
+  }
+
+  /** Forward-only results with a non-finite logit are errors, never "ok" rows (explanations check theirs already). */
+  private static Object finiteLogits(Object result) {
+    if (result instanceof float[] logits) {
+      for (float v : logits) {
+        if (!Float.isFinite(v)) {
+          return new RowError(RowError.EXPLAIN_FAILED, "the model's logits are not finite: "
+              + java.util.Arrays.toString(logits));
+        }
+      }
+    }
+    return result;
   }
 
   private static List<?> runBatch(Explainer explainer, String method, Target target, List<TextInput> in,

@@ -28,7 +28,7 @@ class AuditConfTest {
     assertEquals("audits/runs/nightly-7/bias/bias_summary.json", c.stages().get(2).summary());
     assertEquals(new AuditConf.RelevanceOutput("audits/runs/nightly-7/relevance", "nightly-7", "lrp-ah-ln"),
         c.relevance());
-    assertEquals(3, c.checks().size());
+    assertEquals(4, c.checks().size(), "explain_error_rate and the three on female_male_share_gap");
 
     AuditConf demo = AuditConf.read(Paths.get("conf/audit-demo.conf"), "demo", NOW);
     assertEquals(List.of("explain", "annotate", "bias", "probe"), demo.stages().stream().map(StageCall::name).toList());

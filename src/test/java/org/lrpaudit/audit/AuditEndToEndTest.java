@@ -309,7 +309,27 @@ class AuditEndToEndTest {
         assertEquals(s[0], rec.at("/headline/" + e.getKey() + "/source").asText(), e.getKey());
       }
     }
-    assertEquals(new TreeSet<>(expected.keySet()), fieldNames(rec.get("headline")));
+    // ... and each stage's error rates, from the 'errors' object of its output (explain's is what it printed).
+    Map<String, JsonNode> errors = new LinkedHashMap<>();
+    errors.put("annotate", annotate.get("errors"));
+    errors.put("bias", bias.get("errors"));
+    errors.put("probe", probe.get("errors"));
+    errors.put("evaluate", faithfulness.get("errors"));
+    Set<String> names = new TreeSet<>(expected.keySet());
+    for (String stage : List.of("explain", "annotate", "bias", "probe", "evaluate")) {
+      names.add(stage + "_error_rate");
+      names.add(stage + "_input_error_rate");
+      assertEquals(stage, rec.at("/headline/" + stage + "_error_rate/source").asText());
+      JsonNode err = errors.get(stage);
+      if (err != null) {
+        assertEquals(err.get("error_rate").asDouble(), rec.at("/headline/" + stage + "_error_rate/value").asDouble(), 0);
+        assertEquals(err.get("input_error_rate").asDouble(),
+            rec.at("/headline/" + stage + "_input_error_rate/value").asDouble(), 0);
+      }
+    }
+    assertEquals(0.0, rec.at("/headline/explain_error_rate/value").asDouble(), 0, "every relevance row is ok");
+    assertEquals(TEXTS, rec.at("/headline/explain_error_rate/n").asLong());
+    assertEquals(names, fieldNames(rec.get("headline")));
     for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
       JsonNode got = rec.get("headline").get(e.getKey());
       for (String field : List.of("value", "ci_low", "ci_high", "p_value", "n")) {

@@ -310,6 +310,59 @@ class BadCheckpointTest {
         "token id " + (vocabSize + 5) + " does not fit the model's vocab_size " + vocabSize);
   }
 
+  /** Fails both on the driver's check (Checkpoint.open, before any compute) and when an executor loads the model. */
+  private static String bothFail(Path dir) {
+    CheckpointException early = assertThrows(CheckpointException.class, () -> Checkpoint.open(dir.toString()));
+    assertEquals(early.getMessage(), loadFails(dir).getMessage());
+    return early.getMessage();
+  }
+
+  @Test
+  void postProcessorSpecialTokenIdBeyondTheModelVocabulary() throws IOException {
+    Path dir = model();
+    int vocabSize = ModelConfig.read(dir.resolve(Checkpoint.CONFIG)).vocabSize();
+    TestCheckpoints.editTokenizer(dir, t -> ((com.fasterxml.jackson.databind.node.ArrayNode) t.get("post_processor")
+        .get("special_tokens").get("[CLS]").get("ids")).removeAll().add(999999));
+    assertEquals(dir.resolve(Checkpoint.TOKENIZER) + ": post_processor.special_tokens.[CLS].ids[0]: special token [CLS] "
+        + "has id 999999, outside the model's vocab_size " + vocabSize + " (the post-processor would add it to every "
+        + "text, and no text could be explained)", bothFail(dir));
+  }
+
+  @Test
+  void bertProcessingIdBeyondTheModelVocabularyInsideASequence() throws IOException {
+    Path dir = model();
+    TestCheckpoints.editTokenizer(dir, t -> {
+      ObjectNode bert = t.putObject("post_processor").put("type", "Sequence").putArray("processors").addObject()
+          .put("type", "BertProcessing");
+      bert.putArray("sep").add("[SEP]").add(3);
+      bert.putArray("cls").add("[CLS]").add(-1);
+    });
+    assertContains(bothFail(dir), "post_processor.processors[0].cls: special token [CLS] has id -1");
+  }
+
+  @Test
+  void tokenTypeIdBeyondTheTypeVocabulary() throws IOException {
+    Path dir = model();
+    TestCheckpoints.editTokenizer(dir, t -> ((ObjectNode) t.get("post_processor").get("single").get(0)
+        .get("SpecialToken")).put("type_id", 7));
+    assertContains(bothFail(dir), "post_processor.single[0]: token type id 7 of [CLS] does not fit the model's "
+        + "type_vocab_size 2");
+  }
+
+  @Test
+  void unknownTokenMissingFromTheVocabulary() throws IOException {
+    Path dir = model();
+    TestCheckpoints.editTokenizer(dir, t -> ((ObjectNode) t.get("model")).put("unk_token", "[NOPE]"));
+    assertContains(bothFail(dir), "the unknown token '[NOPE]' (model.unk_token) is not in the vocabulary");
+  }
+
+  @Test
+  void negativeVocabularyId() throws IOException {
+    Path dir = model();
+    TestCheckpoints.editTokenizer(dir, t -> ((ObjectNode) t.get("model").get("vocab")).put("zyzzyva", -3));
+    assertContains(bothFail(dir), "token id -3 is negative");
+  }
+
   @Test
   void maxLengthBelowTwoIsRefused() throws IOException {
     Path dir = model();
