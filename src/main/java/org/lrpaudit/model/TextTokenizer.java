@@ -111,21 +111,35 @@ public final class TextTokenizer implements AutoCloseable {
       long unk = -1;
       String unkToken = root.path("model").path("unk_token").asText("[UNK]");
       JsonNode vocab = root.path("model").path("vocab");
-      for (Iterator<java.util.Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-        var f = it.next();
-        max = Math.max(max, f.getValue().asLong());
+      java.util.Map<String, Long> pieces = new java.util.LinkedHashMap<>();
+      if (vocab.isArray()) { // Unigram (SentencePiece): [[piece, score], ...], the id is the index
+        for (int i = 0; i < vocab.size(); i++) {
+          pieces.put(vocab.get(i).path(0).asText(), (long) i);
+        }
+        unk = root.path("model").path("unk_id").asLong(-1);
+      } else { // WordPiece, BPE: {piece: id}
+        for (Iterator<java.util.Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
+          var f = it.next();
+          pieces.put(f.getKey(), f.getValue().asLong());
+        }
+      }
+      for (var f : pieces.entrySet()) {
+        max = Math.max(max, f.getValue());
         if (f.getKey().equals("[PAD]") || f.getKey().equals("<pad>")) {
-          pad = f.getValue().asLong();
+          pad = f.getValue();
         }
         if (f.getKey().equals(unkToken)) {
-          unk = f.getValue().asLong();
+          unk = f.getValue();
         }
+      }
+      if (unk < 0) { // byte-level BPE names no unknown token; RoBERTa's vocabulary still holds <unk>
+        unk = pieces.getOrDefault("<unk>", pieces.getOrDefault("[UNK]", -1L));
       }
       for (JsonNode t : root.path("added_tokens")) {
         max = Math.max(max, t.path("id").asLong());
       }
       if (max < 0) {
-        throw new CheckpointException(file + ": no vocabulary found under model.vocab (only WordPiece-style "
+        throw new CheckpointException(file + ": no vocabulary found under model.vocab (WordPiece, BPE and Unigram "
             + "tokenizer.json files are supported)");
       }
       return new VocabInfo(max, pad, unk);
