@@ -7,12 +7,13 @@ import org.lrpaudit.model.family.AlbertFamily;
 import org.lrpaudit.model.family.BertFamily;
 import org.lrpaudit.model.family.DistilBertFamily;
 import org.lrpaudit.model.family.ElectraFamily;
+import org.lrpaudit.model.family.ModernBertFamily;
 import org.lrpaudit.model.family.RobertaFamily;
 
 /** The supported families, looked up by config.json's model_type; the one place that lists them. */
 public final class ModelFamilies {
   public static final List<ModelFamily> ALL = List.of(new BertFamily(), new DistilBertFamily(),
-      RobertaFamily.ROBERTA, RobertaFamily.XLM_ROBERTA, new ElectraFamily(), new AlbertFamily());
+      RobertaFamily.ROBERTA, RobertaFamily.XLM_ROBERTA, new ElectraFamily(), new AlbertFamily(), new ModernBertFamily());
 
   private ModelFamilies() {}
 

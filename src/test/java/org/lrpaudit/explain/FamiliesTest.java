@@ -162,6 +162,28 @@ class FamiliesTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void sentencePairsAreExplainedInBothSegments(String type) {
+    try (TextClassifier model = TestModels.load(spec(type, true, "gelu", 17), DataType.FLOAT32)) {
+      String a = "the movie was great";
+      String b = "she hated the ending";
+      List<Explanation> out = new Explainer(model).explain(List.of(TextInput.pair(a, b), TextInput.of(a)),
+          Method.LRP_AH_LN, Target.PREDICTED);
+      Explanation e = out.get(0);
+      assertEquals(b, e.pair());
+      assertEquals(e.explainedLogit(), e.relevanceSum(), Math.max(1e-4 * Math.abs(e.explainedLogit()), 1e-6));
+      List<String> second = e.words().stream().filter(w -> w.segment() == 1).map(TokenRelevance::token).toList();
+      List<String> first = e.words().stream().filter(w -> w.segment() == 0 && w.end() > 0).map(TokenRelevance::token)
+          .toList();
+      assertEquals(List.of("she", "hated", "the", "ending"), second, type);
+      assertEquals(List.of("the", "movie", "was", "great"), first, type);
+      assertTrue(e.tokens().stream().filter(t -> t.segment() == 1).anyMatch(t -> t.relevance() != 0));
+      // The pair changes the prediction's input: its logits differ from the first text's alone.
+      assertTrue(Math.abs(e.explainedLogit() - out.get(1).logits()[e.explainedClass()]) > 1e-6);
+    }
+  }
+
   /** h0 . dF/dh0 per position of a padded batch of two texts, as GradientTimesInput computes it. */
   private static double[] relevance(TextClassifier model, List<TokenizedText> texts, Method method) {
     SequenceClassifier net = model.model();
