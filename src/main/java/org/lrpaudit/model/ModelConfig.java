@@ -116,6 +116,17 @@ public record ModelConfig(
 
   /** Typed field access with errors that name the file and the field. */
   public record Fields(JsonNode root, String source) {
+    /** Two configs are equal when their JSON is: where the file was read from does not count. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Fields f && root.equals(f.root);
+    }
+
+    @Override
+    public int hashCode() {
+      return root.hashCode();
+    }
+
     public int integer(String name) {
       JsonNode v = root.get(name);
       if (v == null || !v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() <= 0) {
