@@ -80,6 +80,10 @@ public final class ExplainBenchmark implements Callable<Integer> {
           + "deleted at exit).")
   Path modelDir;
 
+  @Option(names = "--family", defaultValue = "distilbert", paramLabel = "MODEL_TYPE",
+      description = "model_type of the random model (any supported family; default ${DEFAULT-VALUE}).")
+  String family;
+
   @Option(names = "--layers", defaultValue = "6", description = "Encoder layers (default ${DEFAULT-VALUE}).")
   int layers;
 
@@ -144,7 +148,7 @@ public final class ExplainBenchmark implements Callable<Integer> {
     try {
       long t0 = System.nanoTime();
       if (!Files.exists(dir.resolve(Checkpoint.WEIGHTS)) || !Files.exists(dir.resolve(Checkpoint.CONFIG))) {
-        RandomCheckpoint.write(RandomCheckpoint.spec(ModelConfig.DISTILBERT, layers, hidden, heads, ffn, false, seed), dir);
+        RandomCheckpoint.write(RandomCheckpoint.spec(family, layers, hidden, heads, ffn, false, seed), dir);
         System.err.printf(Locale.ROOT, "bench-methods: wrote random model to %s (%.1f s)%n", dir, secs(t0));
       } else {
         System.err.println("bench-methods: reusing the model in " + dir);
@@ -162,11 +166,11 @@ public final class ExplainBenchmark implements Callable<Integer> {
 
   private void run(TextClassifier classifier, List<Method> timed, List<Method> profiled) throws IOException {
     ModelConfig c = classifier.config();
-    if (!c.modelType().equals(ModelConfig.DISTILBERT) || c.numLayers() != layers || c.hiddenSize() != hidden
+    if (!c.modelType().equals(family) || c.numLayers() != layers || c.hiddenSize() != hidden
         || c.numHeads() != heads || c.intermediateSize() != ffn) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, "the model in %s is %s %d x %d, %d heads, FFN %d, "
-          + "not the requested distilbert %d x %d, %d heads, FFN %d: use another --model-dir", modelDir, c.modelType(),
-          c.numLayers(), c.hiddenSize(), c.numHeads(), c.intermediateSize(), layers, hidden, heads, ffn));
+          + "not the requested %s %d x %d, %d heads, FFN %d: use another --model-dir", modelDir, c.modelType(),
+          c.numLayers(), c.hiddenSize(), c.numHeads(), c.intermediateSize(), family, layers, hidden, heads, ffn));
     }
     int torchThreads = JniUtils.getNumThreads();
     List<TokenizedText> rows = texts(classifier);
@@ -298,12 +302,15 @@ public final class ExplainBenchmark implements Callable<Integer> {
     Random rnd = new Random(seed);
     List<TokenizedText> out = new ArrayList<>();
     for (int i = 0; i < batch; i++) {
+      // Words until the text fills the tokens (whole-word tokens for WordPiece; BPE and Unigram may split a word, and
+      // the last one is then cut by truncation at --tokens).
       StringBuilder sb = new StringBuilder();
-      for (int k = 0; k < tokens - 2; k++) {
+      TokenizedText t = classifier.tokenizer().encode("");
+      for (int k = 0; t.length() < tokens; k++) {
         sb.append(k == 0 ? "" : " ").append(words.get(rnd.nextInt(words.size())));
+        t = classifier.tokenizer().encode(sb.toString());
       }
-      TokenizedText t = classifier.tokenizer().encode(sb.toString());
-      if (t.length() != tokens || t.truncated() || !t.special()[0] || !t.special()[tokens - 1]) {
+      if (t.length() != tokens || !t.special()[0] || !t.special()[tokens - 1]) {
         throw new IllegalStateException("generated text tokenized to " + t.length() + " tokens, not " + tokens);
       }
       out.add(t);

@@ -60,6 +60,14 @@ final class ExplainTextCommand implements Callable<Integer> {
       description = "Token budget of one batch (rows x longest row; default ${DEFAULT-VALUE}).")
   int batchTokens;
 
+  @Option(names = "--pair", paramLabel = "TEXT",
+      description = "Second text of a sentence pair (NLI hypothesis, answer), once per TEXT in order. Tokens of the "
+          + "second text carry segment 1 and offsets into it.")
+  List<String> pairs = new ArrayList<>();
+
+  @Option(names = "--tab-pairs", description = "Standard input holds sentence pairs: text TAB second text, one per line.")
+  boolean tabPairs;
+
   @Parameters(paramLabel = "TEXT", arity = "0..*",
       description = "Texts to explain; without any, one text per line is read from standard input.")
   List<String> texts = new ArrayList<>();
@@ -76,10 +84,17 @@ final class ExplainTextCommand implements Callable<Integer> {
     if (texts.isEmpty()) {
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       for (String line; (line = in.readLine()) != null; ) {
-        inputs.add(TextInput.of(line));
+        int tab = tabPairs ? line.indexOf('\t') : -1;
+        inputs.add(tab < 0 ? TextInput.of(line) : TextInput.pair(line.substring(0, tab), line.substring(tab + 1)));
       }
     } else {
-      texts.forEach(s -> inputs.add(TextInput.of(s)));
+      if (!pairs.isEmpty() && pairs.size() != texts.size()) {
+        throw new IllegalArgumentException("--pair was given " + pairs.size() + " times for " + texts.size()
+            + " texts; give one --pair per text");
+      }
+      for (int i = 0; i < texts.size(); i++) {
+        inputs.add(pairs.isEmpty() ? TextInput.of(texts.get(i)) : TextInput.pair(texts.get(i), pairs.get(i)));
+      }
     }
     ObjectMapper json = new ObjectMapper();
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);

@@ -8,7 +8,7 @@ import org.lrpaudit.explain.TokenRelevance;
 
 /** The JSON-lines shape of an explanation: snake_case names, as in the Parquet tables. */
 @JsonPropertyOrder({"text", "method", "model_id", "logits", "predicted", "predicted_label", "explained_class",
-    "explained_label", "explained_logit", "tokens", "words", "relevance_sum", "conservation_gap", "truncated"})
+    "explained_label", "explained_logit", "tokens", "words", "relevance_sum", "conservation_gap", "truncated", "pair"})
 record ExplanationJson(
     String text,
     String method,
@@ -23,11 +23,13 @@ record ExplanationJson(
     List<TokenRelevance> words,
     @JsonProperty("relevance_sum") double relevanceSum,
     @JsonProperty("conservation_gap") double conservationGap,
-    boolean truncated) {
+    boolean truncated,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    String pair) {
 
   static ExplanationJson of(Explanation e) {
     return new ExplanationJson(e.text(), e.method(), e.modelId(), e.logits(), e.predicted(), e.predictedLabel(),
         e.explainedClass(), e.explainedLabel(), e.explainedLogit(), e.tokens(), e.words(), e.relevanceSum(),
-        e.conservationGap(), e.truncated());
+        e.conservationGap(), e.truncated(), e.pair());
   }
 }

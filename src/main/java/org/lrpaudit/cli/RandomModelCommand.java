@@ -7,13 +7,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "random-model", mixinStandardHelpOptions = true,
-    description = "Write a seeded, randomly initialised BERT or DistilBERT classifier in the HuggingFace layout "
+    description = "Write a seeded, randomly initialised classifier of any supported family in the HuggingFace layout "
         + "(for smoke tests and benchmarks: its predictions mean nothing).")
 final class RandomModelCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write.")
   Path out;
 
-  @Option(names = "--type", defaultValue = "bert", description = "bert | distilbert (default ${DEFAULT-VALUE}).")
+  @Option(names = "--type", defaultValue = "bert", description = "Any supported model_type: bert, distilbert, roberta, xlm-roberta, electra, albert, "
+      + "modernbert (default ${DEFAULT-VALUE}).")
   String type;
 
   @Option(names = "--layers", defaultValue = "2", description = "Encoder layers (default ${DEFAULT-VALUE}).")
@@ -36,8 +37,9 @@ final class RandomModelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!type.equals("bert") && !type.equals("distilbert")) {
-      throw new IllegalArgumentException("--type must be bert or distilbert, not '" + type + "'");
+    if (!org.lrpaudit.model.ModelFamilies.modelTypes().contains(type)) {
+      throw new IllegalArgumentException("--type must be one of " + org.lrpaudit.model.ModelFamilies.modelTypes()
+          + ", not '" + type + "'");
     }
     RandomCheckpoint.write(RandomCheckpoint.spec(type, layers, hidden, heads, ffn, zeroBiases, seed), out);
     System.err.println("wrote " + out.toAbsolutePath());

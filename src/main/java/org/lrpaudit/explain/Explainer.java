@@ -44,7 +44,7 @@ public final class Explainer {
   public List<Explanation> explain(List<TextInput> inputs, Method method, Target target) {
     List<TokenizedText> tokenized = new ArrayList<>(inputs.size());
     for (TextInput in : inputs) {
-      tokenized.add(classifier.tokenizer().encode(in.text() == null ? "" : in.text()));
+      tokenized.add(classifier.tokenizer().encode(in.text() == null ? "" : in.text(), in.pair()));
     }
     return explainTokenized(inputs, tokenized, method, target);
   }
@@ -67,8 +67,8 @@ public final class Explainer {
     for (List<Integer> batch : budget.batches(lengths)) {
       List<TokenizedText> rows = batch.stream().map(tokenized::get).toList();
       List<Integer> labels = batch.stream().map(i -> inputs.get(i).label()).toList();
-      List<Explanation> done = explainBatch(batch.stream().map(i -> inputs.get(i).text()).toList(), rows, labels,
-          method, methodName, target);
+      List<Explanation> done = explainBatch(batch.stream().map(i -> inputs.get(i).text()).toList(),
+          batch.stream().map(i -> inputs.get(i).pair()).toList(), rows, labels, method, methodName, target);
       for (int k = 0; k < batch.size(); k++) {
         out[batch.get(k)] = done.get(k);
       }
@@ -111,8 +111,8 @@ public final class Explainer {
    */
   public static final String FAULT_PROPERTY = "lrp.audit.test.explain-fails-on";
 
-  private List<Explanation> explainBatch(List<String> texts, List<TokenizedText> rows, List<Integer> labels,
-      RelevanceMethod method, String methodName, Target target) {
+  private List<Explanation> explainBatch(List<String> texts, List<String> pairs, List<TokenizedText> rows,
+      List<Integer> labels, RelevanceMethod method, String methodName, Target target) {
     String fault = System.getProperty(FAULT_PROPERTY);
     if (fault != null && texts.stream().anyMatch(t -> t != null && t.contains(fault))) {
       throw new IllegalStateException("injected fault (" + FAULT_PROPERTY + ")");
@@ -143,7 +143,7 @@ public final class Explainer {
       requireZeroPadding(relevance, enc);
       List<Explanation> out = new ArrayList<>(b);
       for (int k = 0; k < b; k++) {
-        out.add(assemble(texts.get(k), rows.get(k), methodName, Arrays.copyOfRange(logitValues, k * c, (k + 1) * c),
+        out.add(assemble(texts.get(k), pairs.get(k), rows.get(k), methodName, Arrays.copyOfRange(logitValues, k * c, (k + 1) * c),
             pass.predicted()[k], pass.explained()[k], relevance, k * l));
       }
       return out;
@@ -152,7 +152,7 @@ public final class Explainer {
     }
   }
 
-  private Explanation assemble(String text, TokenizedText t, String methodName, double[] logits, int predicted, int explained,
+  private Explanation assemble(String text, String pair, TokenizedText t, String methodName, double[] logits, int predicted, int explained,
       double[] relevance, int offset) {
     String safeText = text == null ? "" : text;
     List<TokenRelevance> tokens = new ArrayList<>(t.length());
@@ -161,7 +161,7 @@ public final class Explainer {
     for (int i = 0; i < t.length(); i++) {
       double r = relevance[offset + i];
       sum += r;
-      tokens.add(new TokenRelevance(t.tokens()[i], t.ids()[i], t.starts()[i], t.ends()[i], r));
+      tokens.add(new TokenRelevance(t.tokens()[i], t.ids()[i], t.starts()[i], t.ends()[i], r, t.segments()[i]));
     }
     float[] logits32 = new float[logits.length];
     for (int i = 0; i < logits.length; i++) {
@@ -169,8 +169,8 @@ public final class Explainer {
     }
     List<String> labels = classifier.config().labels();
     return new Explanation(safeText, methodName, classifier.modelId(), logits32, predicted, labels.get(predicted),
-        explained, labels.get(explained), logits[explained], tokens, Words.merge(safeText, t, tokens), sum,
-        logits[explained] - sum, t.truncated());
+        explained, labels.get(explained), logits[explained], tokens, Words.merge(safeText, pair, t, tokens), sum,
+        logits[explained] - sum, t.truncated(), pair);
   }
 
   /**

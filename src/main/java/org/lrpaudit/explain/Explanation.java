@@ -20,4 +20,13 @@ public record Explanation(
     List<TokenRelevance> words,
     double relevanceSum,
     double conservationGap,
-    boolean truncated) {}
+    boolean truncated,
+    String pair) {
+  /** An explanation of a single text (no pair). */
+  public Explanation(String text, String method, String modelId, float[] logits, int predicted, String predictedLabel,
+      int explainedClass, String explainedLabel, double explainedLogit, List<TokenRelevance> tokens,
+      List<TokenRelevance> words, double relevanceSum, double conservationGap, boolean truncated) {
+    this(text, method, modelId, logits, predicted, predictedLabel, explainedClass, explainedLabel, explainedLogit, tokens,
+        words, relevanceSum, conservationGap, truncated, null);
+  }
+}

@@ -12,6 +12,10 @@ public final class Activations {
   private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
   private static final double SQRT_2 = Math.sqrt(2);
 
+  /** Every activation name a config.json may give (hidden_act, activation, hidden_activation, pooler_hidden_act, ...). */
+  public static final java.util.List<String> NAMES = java.util.List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu",
+      "tanh");
+
   private Activations() {}
 
   public static UnaryOperator<NDArray> byName(String name) {
@@ -20,7 +24,8 @@ public final class Activations {
       case "gelu_new", "gelu_pytorch_tanh" -> Activations::geluTanh;
       case "relu" -> Activations::relu;
       case "tanh" -> NDArray::tanh;
-      default -> throw new CheckpointException("activation '" + name + "' is not supported");
+      default -> throw new CheckpointException("activation '" + name + "' is not supported (supported: "
+          + String.join(", ", NAMES) + ")");
     };
   }
 

@@ -44,6 +44,9 @@ public record Checkpoint(Path dir, ModelConfig config, Path weights, Path tokeni
       throw new CheckpointException("model folder not found: " + dir);
     }
     Path weights = dir.resolve(WEIGHTS);
+    if (!Files.isRegularFile(weights) && Files.isRegularFile(dir.resolve(ShardedSafetensors.INDEX))) {
+      weights = dir.resolve(ShardedSafetensors.INDEX); // sharded: model.safetensors.index.json + shards
+    }
     if (!Files.isRegularFile(weights)) {
       throw missingWeights(dir.toString(), Files.exists(dir.resolve("pytorch_model.bin")));
     }
@@ -53,7 +56,32 @@ public record Checkpoint(Path dir, ModelConfig config, Path weights, Path tokeni
     }
     ModelConfig config = ModelConfig.read(dir.resolve(CONFIG));
     TextTokenizer.check(tokenizer, config);
-    return new Checkpoint(dir, config, weights, tokenizer, sha256(weights));
+    return new Checkpoint(dir, config, weights, tokenizer, modelId(weights));
+  }
+
+  /** The tensors: model.safetensors, or the shards its index names. */
+  public TensorSource openWeights() {
+    return weights.getFileName().toString().equals(ShardedSafetensors.INDEX)
+        ? ShardedSafetensors.open(weights) : SafetensorsFile.open(weights);
+  }
+
+  /** SHA-256 of model.safetensors; for a sharded checkpoint, of the index's bytes followed by each shard's hash. */
+  private static String modelId(Path weights) {
+    if (!weights.getFileName().toString().equals(ShardedSafetensors.INDEX)) {
+      return sha256(weights);
+    }
+    try (ShardedSafetensors s = ShardedSafetensors.open(weights)) {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(Files.readAllBytes(weights));
+      for (String shard : s.shardNames()) {
+        d.update(sha256(weights.resolveSibling(shard)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      }
+      return HexFormat.of().formatHex(d.digest());
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read " + weights + " (" + e.getMessage() + ")", e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   /** model.safetensors is missing from the folder at where; pytorchBin: the folder holds pytorch_model.bin instead. */

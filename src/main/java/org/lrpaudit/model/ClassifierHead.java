@@ -6,8 +6,9 @@ import java.util.function.UnaryOperator;
 import org.lrpaudit.rules.PropagationRules;
 
 /**
- * logits = out(act(hidden(h[:, 0]))) on the [CLS] position: BERT's tanh pooler + classifier, or DistilBERT's
- * pre_classifier + ReLU + classifier.
+ * logits = out(act(hidden(h[:, 0]))) on the first token ([CLS] or &lt;s&gt;): BERT's and ALBERT's tanh pooler + classifier,
+ * DistilBERT's pre_classifier + ReLU + classifier, RoBERTa's classifier.dense + tanh + classifier.out_proj, ELECTRA's
+ * classifier.dense + GELU + classifier.out_proj, DeBERTa's ContextPooler + classifier.
  */
 public record ClassifierHead(Weights.Linear hidden, UnaryOperator<NDArray> activation, Weights.Linear out) {
 

@@ -1,14 +1,14 @@
 package org.lrpaudit.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import java.util.function.UnaryOperator;
-import org.lrpaudit.tensor.Constants;
 import org.lrpaudit.rules.PropagationRules;
+import org.lrpaudit.tensor.Constants;
 
 /**
- * One post-LayerNorm Transformer block, as BERT and DistilBERT both have it:
- * h1 = LN(x + out(MHA(x))), h2 = LN(h1 + ffnOut(act(ffnIn(h1)))). The rule points are marked where they are called.
+ * One post-LayerNorm Transformer block, as BERT, DistilBERT, RoBERTa, ELECTRA and ALBERT all have it (under different
+ * tensor names): h1 = LN(x + out(MHA(x))), h2 = LN(h1 + ffnOut(act(ffnIn(h1)))). The rule points are marked where they
+ * are called.
  */
 public record EncoderLayer(
     Weights.Linear query,
@@ -28,28 +28,16 @@ public record EncoderLayer(
    * @param hook sees the attention probabilities (before any rule) and returns the P to go on with; may be null
    */
   public NDArray forward(NDArray x, NDArray maskBias, PropagationRules rules, AttentionHook hook, int layer) {
-    long b = x.getShape().get(0);
-    long l = x.getShape().get(1);
-    long d = x.getShape().get(2);
-    long dh = d / numHeads;
-    NDArray q = heads(query.apply(x), b, l, dh);
-    NDArray k = heads(key.apply(x), b, l, dh);
-    NDArray v = heads(value.apply(x), b, l, dh);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).divi(Constants.of(q, Math.sqrt(dh))).addi(maskBias);
-    NDArray p = scores.softmax(-1);
-    if (hook != null) {
-      p = hook.apply(layer, p);
-    }
-    NDArray ctx = rules.attentionProbabilities(p).matMul(v) // rule point: AH
-        .transpose(0, 2, 1, 3).reshape(new Shape(b, l, d));
+    long dh = x.getShape().get(2) / numHeads;
+    NDArray q = Attention.split(query.apply(x), numHeads);
+    NDArray k = Attention.split(key.apply(x), numHeads);
+    NDArray v = Attention.split(value.apply(x), numHeads);
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).divi(Constants.of(q, Math.sqrt(dh)));
+    NDArray ctx = Attention.context(scores, maskBias, v, rules, hook, layer); // rule point: AH (inside)
     NDArray h1 = rules.layerNorm(x.add(attentionOut.apply(ctx)), // rule point: LN
         attentionNorm.gamma(), attentionNorm.beta(), attentionNorm.eps());
     NDArray inner = rules.activation(ffnIn.apply(h1), activation); // rule point: identity for activations
     return rules.layerNorm(h1.add(ffnOut.apply(inner)), // rule point: LN
         outputNorm.gamma(), outputNorm.beta(), outputNorm.eps());
-  }
-
-  private NDArray heads(NDArray t, long b, long l, long dh) {
-    return t.reshape(new Shape(b, l, numHeads, dh)).transpose(0, 2, 1, 3);
   }
 }

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The sizes and choices of a HuggingFace sequence classifier, read from its config.json. BERT and DistilBERT name the same
- * things differently (hidden_size vs dim, ...); this record holds one vocabulary for both.
+ * The sizes and choices of a HuggingFace sequence classifier, read from its config.json. Families name the same things
+ * differently (hidden_size vs dim, ...); this record holds one vocabulary for all, and each {@link ModelFamily} reads its
+ * own field names (and any family-specific field, through {@link #fields}). maxPositions is the longest token sequence
+ * the model accepts (RoBERTa: max_position_embeddings minus its padding offset).
  */
 public record ModelConfig(
     String modelType,
@@ -23,7 +25,8 @@ public record ModelConfig(
     int typeVocabSize,
     double layerNormEps,
     String hiddenAct,
-    List<String> labels) {
+    List<String> labels,
+    Fields fields) {
 
   public static final String BERT = "bert";
   public static final String DISTILBERT = "distilbert";
@@ -34,6 +37,11 @@ public record ModelConfig(
 
   public int headSize() {
     return hiddenSize / numHeads;
+  }
+
+  /** The family that reads, builds and generates checkpoints of this model_type. */
+  public ModelFamily family() {
+    return ModelFamilies.forModelType(modelType, "config.json");
   }
 
   /** Index of a label by its id2label name, or -1. */
@@ -58,35 +66,24 @@ public record ModelConfig(
     Fields f = new Fields(root, source);
     String type = f.text("model_type", null);
     if (type == null) {
-      throw new CheckpointException(source + ": field 'model_type' is missing (expected \"bert\" or \"distilbert\")");
+      throw new CheckpointException(source + ": field 'model_type' is missing (expected one of "
+          + String.join(", ", ModelFamilies.modelTypes()) + ")");
     }
-    ModelConfig config;
-    switch (type) {
-      case BERT -> config = new ModelConfig(BERT,
-          f.integer("vocab_size"), f.integer("hidden_size"), f.integer("num_hidden_layers"),
-          f.integer("num_attention_heads"), f.integer("intermediate_size"), f.integer("max_position_embeddings"),
-          f.integerOr("type_vocab_size", 2), f.number("layer_norm_eps", 1e-12), f.text("hidden_act", "gelu"),
-          labels(root, source));
-      case DISTILBERT -> config = new ModelConfig(DISTILBERT,
-          f.integer("vocab_size"), f.integer("dim"), f.integer("n_layers"), f.integer("n_heads"),
-          f.integer("hidden_dim"), f.integer("max_position_embeddings"), 0,
-          1e-12, // DistilBERT's LayerNorms are built with eps=1e-12 and the config does not record it
-          f.text("activation", "gelu"), labels(root, source));
-      default -> throw new CheckpointException(source + ": model_type '" + type
-          + "' is not supported (supported: bert, distilbert)");
-    }
+    ModelFamily family = ModelFamilies.forModelType(type, source);
+    ModelFamilies.checkArchitectures(family, root.get("architectures"), source);
+    ModelConfig config = family.readConfig(type, f, labels(root, source));
     config.validate(source);
     return config;
   }
 
-  private void validate(String source) {
+  void validate(String source) {
     if (hiddenSize % numHeads != 0) {
       throw new CheckpointException(source + ": hidden size " + hiddenSize + " is not divisible by the "
           + numHeads + " attention heads");
     }
-    if (!List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "relu").contains(hiddenAct)) {
+    if (!Activations.NAMES.contains(hiddenAct)) {
       throw new CheckpointException(source + ": activation '" + hiddenAct
-          + "' is not supported (supported: gelu, gelu_new, gelu_pytorch_tanh, relu)");
+          + "' is not supported (supported: " + String.join(", ", Activations.NAMES) + ")");
     }
     if (labels.isEmpty()) {
       throw new CheckpointException(source + ": the model has no labels (num_labels is 0)");
@@ -118,8 +115,19 @@ public record ModelConfig(
   }
 
   /** Typed field access with errors that name the file and the field. */
-  private record Fields(JsonNode root, String source) {
-    int integer(String name) {
+  public record Fields(JsonNode root, String source) {
+    /** Two configs are equal when their JSON is: where the file was read from does not count. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Fields f && root.equals(f.root);
+    }
+
+    @Override
+    public int hashCode() {
+      return root.hashCode();
+    }
+
+    public int integer(String name) {
       JsonNode v = root.get(name);
       if (v == null || !v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() <= 0) {
         throw new CheckpointException(source + ": field '" + name + "' must be a positive integer, found "
@@ -128,11 +136,11 @@ public record ModelConfig(
       return v.asInt();
     }
 
-    int integerOr(String name, int fallback) {
+    public int integerOr(String name, int fallback) {
       return root.has(name) ? integer(name) : fallback;
     }
 
-    double number(String name, double fallback) {
+    public double number(String name, double fallback) {
       JsonNode v = root.get(name);
       if (v == null) {
         return fallback;
@@ -143,7 +151,43 @@ public record ModelConfig(
       return v.asDouble();
     }
 
-    String text(String name, String fallback) {
+    /** A non-negative integer (ids, counts that may be 0), or the fallback when absent or null. */
+    public int nonNegative(String name, int fallback) {
+      JsonNode v = root.get(name);
+      if (v == null || v.isNull()) {
+        return fallback;
+      }
+      if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0) {
+        throw new CheckpointException(source + ": field '" + name + "' must be a non-negative integer, found " + v);
+      }
+      return v.asInt();
+    }
+
+    public boolean flag(String name, boolean fallback) {
+      JsonNode v = root.get(name);
+      return v == null || v.isNull() ? fallback : v.asBoolean();
+    }
+
+    /** A list of strings; a single string (DeBERTa writes "p2c|c2p") is split at '|'. */
+    public List<String> texts(String name, List<String> fallback) {
+      JsonNode v = root.get(name);
+      if (v == null || v.isNull()) {
+        return fallback;
+      }
+      List<String> out = new ArrayList<>();
+      if (v.isArray()) {
+        v.forEach(x -> out.add(x.asText().trim().toLowerCase(java.util.Locale.ROOT)));
+      } else {
+        for (String x : v.asText().split("\\|")) {
+          if (!x.isBlank()) {
+            out.add(x.trim().toLowerCase(java.util.Locale.ROOT));
+          }
+        }
+      }
+      return out;
+    }
+
+    public String text(String name, String fallback) {
       JsonNode v = root.get(name);
       return v == null || v.isNull() ? fallback : v.asText();
     }

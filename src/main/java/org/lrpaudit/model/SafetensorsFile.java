@@ -20,7 +20,7 @@ import java.util.Set;
  * holds the whole file in one byte[] (fails above 2 GB) and hands BF16 to libtorch, which crashes the JVM on this build.
  * Each tensor is read on its own from the file channel, so peak heap is one tensor, not the file.
  */
-public final class SafetensorsFile implements AutoCloseable {
+public final class SafetensorsFile implements TensorSource {
   /** One tensor's place in the file. */
   public record Entry(String name, String dtype, long[] shape, long begin, long end) {
     public long numel() {
@@ -110,6 +110,11 @@ public final class SafetensorsFile implements AutoCloseable {
 
   public Path path() {
     return path;
+  }
+
+  @Override
+  public String where() {
+    return path.toString();
   }
 
   public Set<String> names() {

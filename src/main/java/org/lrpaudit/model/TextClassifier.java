@@ -25,7 +25,7 @@ public final class TextClassifier implements AutoCloseable {
     Checkpoint cp = Checkpoint.open(location);
     int length = Math.min(maxLength, cp.config().maxPositions());
     TextTokenizer tok = new TextTokenizer(cp.tokenizer(), length, cp.config().vocabSize());
-    try (SafetensorsFile file = SafetensorsFile.open(cp.weights())) {
+    try (TensorSource file = cp.openWeights()) {
       return new TextClassifier(cp, tok, SequenceClassifier.load(cp.config(), file, device, dataType));
     } catch (RuntimeException e) {
       tok.close();

@@ -81,27 +81,41 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   public TokenizedText encode(String text) {
-    Encoding e = tokenizer.encode(text);
+    return encode(text, null);
+  }
+
+  /**
+   * A text, or a sentence pair when pair is not null: the tokenizer's own pair template (BERT: [CLS] A [SEP] B [SEP] with
+   * token types 0 and 1; RoBERTa / XLM-R: &lt;s&gt; A &lt;/s&gt;&lt;/s&gt; B &lt;/s&gt;). Offsets index the token's own text.
+   */
+  public TokenizedText encode(String text, String pair) {
+    Encoding e = pair == null ? tokenizer.encode(text) : tokenizer.encode(text, pair);
     CharSpan[] spans = e.getCharTokenSpans();
     long[] special = e.getSpecialTokenMask();
     long[] words = e.getWordIds();
+    long[] sequence = pair == null ? null : e.getSequenceIds();
     int n = e.getIds().length;
-    int[] utf16 = codePointToUtf16(text);
+    int[][] utf16 = {codePointToUtf16(text), pair == null ? null : codePointToUtf16(pair)};
     int[] starts = new int[n];
     int[] ends = new int[n];
     int[] wordIds = new int[n];
+    int[] segments = new int[n];
     boolean[] isSpecial = new boolean[n];
     for (int i = 0; i < n; i++) {
       isSpecial[i] = special[i] != 0;
-      wordIds[i] = isSpecial[i] ? -1 : (int) words[i];
+      int seg = sequence != null && sequence[i] == 1 ? 1 : 0;
+      segments[i] = isSpecial[i] ? 0 : seg;
+      // Word ids restart in the second text: keep the two texts' words apart.
+      wordIds[i] = isSpecial[i] ? -1 : (int) words[i] + (seg == 1 ? 1 << 24 : 0);
       if (!isSpecial[i] && spans[i] != null) {
         // The Rust tokenizer counts Unicode code points; Java strings index UTF-16 units.
-        starts[i] = utf16[Math.min(spans[i].getStart(), utf16.length - 1)];
-        ends[i] = utf16[Math.min(spans[i].getEnd(), utf16.length - 1)];
+        int[] map = utf16[seg];
+        starts[i] = map[Math.min(spans[i].getStart(), map.length - 1)];
+        ends[i] = map[Math.min(spans[i].getEnd(), map.length - 1)];
       }
     }
     return new TokenizedText(e.getIds(), e.getTypeIds(), e.getTokens(), starts, ends, wordIds, isSpecial,
-        e.exceedMaxLength());
+        e.exceedMaxLength(), segments);
   }
 
   /** utf16[k] = UTF-16 index of code point k; one entry past the end. */
@@ -143,24 +157,37 @@ public final class TextTokenizer implements AutoCloseable {
       long unk = -1;
       String unkToken = root.path("model").path("unk_token").asText("[UNK]");
       JsonNode vocab = root.path("model").path("vocab");
-      for (Iterator<java.util.Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-        var f = it.next();
-        long id = f.getValue().asLong();
-        max = Math.max(max, id);
-        min = Math.min(min, id);
+      java.util.Map<String, Long> pieces = new java.util.LinkedHashMap<>();
+      if (vocab.isArray()) { // Unigram (SentencePiece): [[piece, score], ...], the id is the index
+        for (int i = 0; i < vocab.size(); i++) {
+          pieces.put(vocab.get(i).path(0).asText(), (long) i);
+        }
+        unk = root.path("model").path("unk_id").asLong(-1);
+      } else { // WordPiece, BPE: {piece: id}
+        for (Iterator<java.util.Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
+          var f = it.next();
+          pieces.put(f.getKey(), f.getValue().asLong());
+        }
+      }
+      for (var f : pieces.entrySet()) {
+        max = Math.max(max, f.getValue());
+        min = Math.min(min, f.getValue());
         if (f.getKey().equals("[PAD]") || f.getKey().equals("<pad>")) {
-          pad = id;
+          pad = f.getValue();
         }
         if (f.getKey().equals(unkToken)) {
-          unk = id;
+          unk = f.getValue();
         }
+      }
+      if (unk < 0) { // byte-level BPE names no unknown token; RoBERTa's vocabulary still holds <unk>
+        unk = pieces.getOrDefault("<unk>", pieces.getOrDefault("[UNK]", -1L));
       }
       for (JsonNode t : root.path("added_tokens")) {
         max = Math.max(max, t.path("id").asLong());
         min = Math.min(min, t.path("id").asLong());
       }
       if (max < 0) {
-        throw new CheckpointException(file + ": no vocabulary found under model.vocab (only WordPiece-style "
+        throw new CheckpointException(file + ": no vocabulary found under model.vocab (WordPiece, BPE and Unigram "
             + "tokenizer.json files are supported)");
       }
       java.util.List<SpecialId> specials = new java.util.ArrayList<>();

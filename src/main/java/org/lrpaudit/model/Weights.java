@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -14,44 +15,78 @@ import java.util.TreeSet;
  * Named tensors of a checkpoint, checked against the shapes config.json implies and placed in the model's long-lived manager.
  * Linear weights are stored [out, in] (y = x W^T + b); {@link #linear} returns them transposed once, so that the per-batch
  * forward pass is a plain x.matMul(w).
+ *
+ * <p>Two sources: a checkpoint's tensors ({@link #Weights(TensorSource, NDManager, DataType)}), or seeded random values
+ * ({@link #random}) for generated test checkpoints. A family's builder asks for its tensors by checkpoint name and kind
+ * (embedding, linear, LayerNorm) either way, so the names a family loads are exactly the names it generates.
  */
 public final class Weights {
-  private final SafetensorsFile file;
+  private final TensorSource file; // null: random
+  private final RandomInit random; // null: from the file
   private final NDManager manager;
   private final DataType dataType;
   private final Set<String> used = new HashSet<>();
   private final List<Parameter> parameters = new java.util.ArrayList<>();
 
-  public Weights(SafetensorsFile file, NDManager manager, DataType dataType) {
+  public Weights(TensorSource file, NDManager manager, DataType dataType) {
     this.file = file;
+    this.random = null;
     this.manager = manager;
     this.dataType = dataType;
   }
 
-  /** A tensor of exactly this shape. */
+  private Weights(RandomInit random, NDManager manager) {
+    this.file = null;
+    this.random = random;
+    this.manager = manager;
+    this.dataType = DataType.FLOAT32;
+  }
+
+  /**
+   * Seeded random weights in float32: embeddings N(0, 1), linear weights N(0, 1/fan_in), LayerNorm gamma 1 + N(0, 0.01),
+   * biases and betas N(0, 0.01) or exactly 0. Drawn in the order the builder asks for them.
+   */
+  public static Weights random(long seed, boolean zeroBiases, NDManager manager) {
+    return new Weights(new RandomInit(new Random(seed), zeroBiases), manager);
+  }
+
+  /** A tensor of exactly this shape (embeddings and other tables). */
   public NDArray tensor(String name, long... shape) {
-    NDArray a = read(name, shape);
+    NDArray a = read(name, Kind.TABLE, shape);
     parameters.add(new Parameter(name, a, false));
     return a;
   }
 
-  private NDArray read(String name, long... shape) {
-    SafetensorsFile.Entry e = file.entry(name);
-    if (e == null) {
-      throw new CheckpointException(file.path() + ": tensor '" + name + "' is missing (does config.json match the weights?)");
-    }
-    if (!Arrays.equals(e.shape(), shape)) {
-      throw new CheckpointException(file.path() + ": tensor '" + name + "' has shape " + Arrays.toString(e.shape())
-          + " but config.json implies " + Arrays.toString(shape));
-    }
-    used.add(name);
-    float[] values = file.readFloats(name);
-    for (float v : values) {
-      if (!Float.isFinite(v)) {
-        throw new CheckpointException(file.path() + ": tensor '" + name + "' contains " + v
-            + "; a checkpoint with non-finite weights cannot be explained");
+  /** Whether the checkpoint holds this tensor (random weights: never, so optional tensors are left out). */
+  public boolean has(String name) {
+    return file != null && file.entry(name) != null;
+  }
+
+  private enum Kind { TABLE, WEIGHT, BIAS, GAMMA }
+
+  private NDArray read(String name, Kind kind, long... shape) {
+    float[] values;
+    if (random != null) {
+      values = random.values(kind, shape);
+    } else {
+      SafetensorsFile.Entry e = file.entry(name);
+      if (e == null) {
+        throw new CheckpointException(file.where() + ": tensor '" + name
+            + "' is missing (does config.json match the weights?)");
+      }
+      if (!Arrays.equals(e.shape(), shape)) {
+        throw new CheckpointException(file.where() + ": tensor '" + name + "' has shape " + Arrays.toString(e.shape())
+            + " but config.json implies " + Arrays.toString(shape));
+      }
+      values = file.readFloats(name);
+      for (float v : values) {
+        if (!Float.isFinite(v)) {
+          throw new CheckpointException(file.where() + ": tensor '" + name + "' contains " + v
+              + "; a checkpoint with non-finite weights cannot be explained");
+        }
       }
     }
+    used.add(name);
     NDArray a = manager.create(values, new Shape(shape));
     if (dataType == DataType.FLOAT32) {
       return a;
@@ -63,18 +98,42 @@ public final class Weights {
 
   /** A linear layer stored as [out, in] (+ bias [out]), returned as the weight transposed to [in, out]. */
   public Linear linear(String prefix, int in, int out) {
-    NDArray w = read(prefix + ".weight", out, in);
+    NDArray wt = weightT(prefix, in, out);
+    NDArray b = read(prefix + ".bias", Kind.BIAS, out);
+    parameters.add(new Parameter(prefix + ".bias", b, false));
+    return new Linear(wt, b);
+  }
+
+  /** A linear layer without bias (ModernBERT, DeBERTa's shared position projection in some configs). */
+  public Linear linearNoBias(String prefix, int in, int out) {
+    return new Linear(weightT(prefix, in, out), null);
+  }
+
+  private NDArray weightT(String prefix, int in, int out) {
+    NDArray w = read(prefix + ".weight", Kind.WEIGHT, out, in);
     NDArray wt = w.transpose().duplicate(); // contiguous copy, so matMul does not re-stride per batch
     w.close();
     parameters.add(new Parameter(prefix + ".weight", wt, true));
-    return new Linear(wt, tensor(prefix + ".bias", out));
+    return wt;
   }
 
   /** A LayerNorm's gamma and beta; old BERT checkpoints call them gamma/beta instead of weight/bias. */
   public LayerNormParams layerNorm(String prefix, int size, double eps) {
-    boolean legacy = file.entry(prefix + ".weight") == null && file.entry(prefix + ".gamma") != null;
-    return new LayerNormParams(tensor(prefix + (legacy ? ".gamma" : ".weight"), size),
-        tensor(prefix + (legacy ? ".beta" : ".bias"), size), eps);
+    boolean legacy = file != null && file.entry(prefix + ".weight") == null && file.entry(prefix + ".gamma") != null;
+    String g = prefix + (legacy ? ".gamma" : ".weight");
+    String b = prefix + (legacy ? ".beta" : ".bias");
+    NDArray gamma = read(g, Kind.GAMMA, size);
+    parameters.add(new Parameter(g, gamma, false));
+    NDArray beta = read(b, Kind.BIAS, size);
+    parameters.add(new Parameter(b, beta, false));
+    return new LayerNormParams(gamma, beta, eps);
+  }
+
+  /** A LayerNorm without beta (ModernBERT's norm_bias = false). */
+  public LayerNormParams layerNormNoBias(String prefix, int size, double eps) {
+    NDArray gamma = read(prefix + ".weight", Kind.GAMMA, size);
+    parameters.add(new Parameter(prefix + ".weight", gamma, false));
+    return new LayerNormParams(gamma, null, eps);
   }
 
   /**
@@ -82,6 +141,9 @@ public final class Weights {
    * Heads for other tasks (masked LM), position_ids buffers and the like are ignored.
    */
   public void requireNoUnusedLayers(List<String> layerPrefixes, int numLayers) {
+    if (file == null) {
+      return;
+    }
     Set<String> extra = new TreeSet<>();
     for (String name : file.names()) {
       if (used.contains(name)) {
@@ -94,7 +156,7 @@ public final class Weights {
       }
     }
     if (!extra.isEmpty()) {
-      throw new CheckpointException(file.path() + ": holds " + extra.size() + " encoder tensors that config.json ("
+      throw new CheckpointException(file.where() + ": holds " + extra.size() + " encoder tensors that config.json ("
           + numLayers + " layers) does not use, e.g. '" + extra.iterator().next() + "'");
     }
   }
@@ -107,12 +169,46 @@ public final class Weights {
   /** A loaded tensor under its checkpoint name; transposed = held as [in, out] while the file stores [out, in]. */
   public record Parameter(String name, NDArray array, boolean transposed) {}
 
-  /** y = x W^T + b with W stored transposed. */
+  /** y = x W^T + b with W stored transposed; bias may be null. */
   public record Linear(NDArray weightT, NDArray bias) {
     public NDArray apply(NDArray x) {
-      return x.matMul(weightT).addi(bias);
+      NDArray y = x.matMul(weightT);
+      return bias == null ? y : y.addi(bias);
+    }
+
+    public int out() {
+      return (int) weightT.getShape().get(1);
     }
   }
 
+  /** gamma and beta (beta null: no bias) of a LayerNorm over the last axis. */
   public record LayerNormParams(NDArray gamma, NDArray beta, double eps) {}
+
+  private record RandomInit(Random rnd, boolean zeroBiases) {
+    float[] values(Kind kind, long... shape) {
+      long n = 1;
+      for (long s : shape) {
+        n *= s;
+      }
+      float[] v = new float[(int) n];
+      switch (kind) {
+        case TABLE -> fill(v, 0, 1);
+        case WEIGHT -> fill(v, 0, 1 / Math.sqrt(shape[1]));
+        case GAMMA -> fill(v, 1, 0.1);
+        case BIAS -> {
+          if (!zeroBiases) {
+            fill(v, 0, 0.1);
+          }
+        }
+        default -> throw new IllegalStateException();
+      }
+      return v;
+    }
+
+    private void fill(float[] v, double mean, double std) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (mean + rnd.nextGaussian() * std);
+      }
+    }
+  }
 }

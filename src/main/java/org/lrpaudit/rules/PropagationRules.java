@@ -5,7 +5,7 @@ import java.util.function.UnaryOperator;
 import org.lrpaudit.tensor.Constants;
 
 /**
- * The three places where conservative LRP (Ali et al., ICML 2022) differs from Gradient x Input. The encoders call these at
+ * The places where conservative LRP (Ali et al., ICML 2022) differs from Gradient x Input. The encoders call these at
  * exactly those places and nowhere else, so "where does the AH rule apply?" has one answer: {@link #attentionProbabilities}.
  *
  * <p>Each rule keeps the forward value and changes only which factors the gradient flows through; running Gradient x Input
@@ -27,6 +27,7 @@ public record PropagationRules(boolean detachAttention, boolean detachLayerNormS
   /**
    * LN rule: y = (x - mean(x)) / sqrt(var(x) + eps).detach() * gamma + beta, biased variance over the last axis. The mean
    * stays differentiable (centering is linear); detaching the normaliser makes the map linear in x, hence conservative.
+   * beta may be null (LayerNorms without bias, as in ModernBERT).
    */
   public NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
     NDArray centered = x.sub(x.mean(new int[] {-1}, true));
@@ -34,7 +35,8 @@ public record PropagationRules(boolean detachAttention, boolean detachLayerNormS
     if (detachLayerNormStd) {
       std = std.stopGradient();
     }
-    return centered.div(std).muli(gamma).addi(beta);
+    NDArray y = centered.div(std).muli(gamma);
+    return beta == null ? y : y.addi(beta);
   }
 
   /**
@@ -50,5 +52,19 @@ public record PropagationRules(boolean detachAttention, boolean detachLayerNormS
     NDArray safe = xc.add(xc.eq(0).toType(xc.getDataType(), false));
     NDArray ratio = a.apply(xc).divi(safe);
     return x.mul(ratio);
+  }
+
+  /**
+   * Uniform rule for a multiplicative gate g * u (GeGLU: act(a) * b; AttnLRP, Achtibat et al. 2024, eq. for element-wise
+   * multiplication): relevance is split equally between the two factors, y = 0.5 (g.detach() * u + g * u.detach()). Same
+   * forward value; the gradient times the inputs then counts the product once, not twice (with the identity rule on act,
+   * g * u is bilinear in the layer's input). Part of the identity-rule set: gi keeps the plain product.
+   */
+  public NDArray gate(NDArray g, NDArray u) {
+    if (!identityActivations) {
+      return g.mul(u);
+    }
+    NDArray half = Constants.of(g, 0.5);
+    return g.stopGradient().mul(u).addi(g.mul(u.stopGradient())).muli(half);
   }
 }

@@ -1,0 +1,91 @@
+package org.lrpaudit.model.family;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.lrpaudit.model.Activations;
+import org.lrpaudit.model.ClassifierHead;
+import org.lrpaudit.model.Embeddings;
+import org.lrpaudit.model.EncoderLayer;
+import org.lrpaudit.model.GeneratedTokenizer;
+import org.lrpaudit.model.ModelConfig;
+import org.lrpaudit.model.ModelFamily;
+import org.lrpaudit.model.Network;
+import org.lrpaudit.model.RandomCheckpoint;
+import org.lrpaudit.model.StackedEncoder;
+import org.lrpaudit.model.Weights;
+
+/**
+ * BertForSequenceClassification (transformers/models/bert/modeling_bert.py): word + position + token type embeddings and
+ * LayerNorm (h0), post-LN encoder layers, tanh pooler on [CLS], classifier.
+ */
+public final class BertFamily implements ModelFamily {
+  @Override
+  public List<String> modelTypes() {
+    return List.of("bert");
+  }
+
+  @Override
+  public List<String> architectures() {
+    return List.of("BertForSequenceClassification");
+  }
+
+  @Override
+  public ModelConfig readConfig(String type, ModelConfig.Fields f, List<String> labels) {
+    return new ModelConfig(type, f.integer("vocab_size"), f.integer("hidden_size"), f.integer("num_hidden_layers"),
+        f.integer("num_attention_heads"), f.integer("intermediate_size"), f.integer("max_position_embeddings"),
+        f.integerOr("type_vocab_size", 2), f.number("layer_norm_eps", 1e-12), f.text("hidden_act", "gelu"), labels, f);
+  }
+
+  @Override
+  public Network build(ModelConfig c, Weights w) {
+    int d = c.hiddenSize();
+    double eps = c.layerNormEps();
+    Embeddings emb = Embeddings.absolute(
+        w.tensor("bert.embeddings.word_embeddings.weight", c.vocabSize(), d),
+        w.tensor("bert.embeddings.position_embeddings.weight", c.maxPositions(), d),
+        w.tensor("bert.embeddings.token_type_embeddings.weight", c.typeVocabSize(), d),
+        w.layerNorm("bert.embeddings.LayerNorm", d, eps));
+    List<EncoderLayer> layers = new ArrayList<>();
+    for (int i = 0; i < c.numLayers(); i++) {
+      layers.add(bertLayer(w, "bert.encoder.layer." + i + ".", c));
+    }
+    w.requireNoUnusedLayers(List.of("bert.encoder.layer."), c.numLayers());
+    ClassifierHead head = new ClassifierHead(w.linear("bert.pooler.dense", d, d), Activations.byName("tanh"),
+        w.linear("classifier", d, c.numLabels()));
+    return new StackedEncoder(emb, null, layers, head);
+  }
+
+  /** BertLayer's tensors under a prefix ("bert.encoder.layer.N."; RoBERTa and ELECTRA name theirs the same way). */
+  static EncoderLayer bertLayer(Weights w, String p, ModelConfig c) {
+    int d = c.hiddenSize();
+    double eps = c.layerNormEps();
+    return new EncoderLayer(
+        w.linear(p + "attention.self.query", d, d), w.linear(p + "attention.self.key", d, d),
+        w.linear(p + "attention.self.value", d, d), w.linear(p + "attention.output.dense", d, d),
+        w.layerNorm(p + "attention.output.LayerNorm", d, eps),
+        w.linear(p + "intermediate.dense", d, c.intermediateSize()),
+        w.linear(p + "output.dense", c.intermediateSize(), d),
+        w.layerNorm(p + "output.LayerNorm", d, eps),
+        c.numHeads(), Activations.byName(c.hiddenAct()));
+  }
+
+  @Override
+  public boolean usesTokenTypes(ModelConfig c) {
+    return c.typeVocabSize() > 1;
+  }
+
+  @Override
+  public void writeConfig(String type, RandomCheckpoint.Spec s, GeneratedTokenizer.Vocabulary vocab, ObjectNode c) {
+    c.put("max_position_embeddings", s.maxPositions());
+    c.putArray("architectures").add("BertForSequenceClassification");
+    c.put("hidden_size", s.hidden()).put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
+        .put("intermediate_size", s.intermediate()).put("hidden_act", s.activation()).put("type_vocab_size", 2)
+        .put("layer_norm_eps", 1e-12).put("pad_token_id", vocab.padId());
+  }
+
+  @Override
+  public GeneratedTokenizer tokenizer(String type) {
+    return GeneratedTokenizer.WORDPIECE;
+  }
+}

@@ -1,0 +1,82 @@
+package org.lrpaudit.model.family;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.lrpaudit.model.Activations;
+import org.lrpaudit.model.ClassifierHead;
+import org.lrpaudit.model.Embeddings;
+import org.lrpaudit.model.EncoderLayer;
+import org.lrpaudit.model.GeneratedTokenizer;
+import org.lrpaudit.model.ModelConfig;
+import org.lrpaudit.model.ModelFamily;
+import org.lrpaudit.model.Network;
+import org.lrpaudit.model.RandomCheckpoint;
+import org.lrpaudit.model.StackedEncoder;
+import org.lrpaudit.model.Weights;
+
+/**
+ * ElectraForSequenceClassification (transformers/models/electra/modeling_electra.py): BERT's embeddings of width
+ * embedding_size and LayerNorm (h0), then electra.embeddings_project to hidden_size when the two differ, BERT's layers,
+ * and ElectraClassificationHead on the first token: classifier.dense + GELU (always the exact "gelu", whatever hidden_act
+ * says) + classifier.out_proj. No pooler.
+ */
+public final class ElectraFamily implements ModelFamily {
+  @Override
+  public List<String> modelTypes() {
+    return List.of("electra");
+  }
+
+  @Override
+  public List<String> architectures() {
+    return List.of("ElectraForSequenceClassification");
+  }
+
+  @Override
+  public ModelConfig readConfig(String type, ModelConfig.Fields f, List<String> labels) {
+    return new ModelConfig(type, f.integer("vocab_size"), f.integer("hidden_size"), f.integer("num_hidden_layers"),
+        f.integer("num_attention_heads"), f.integer("intermediate_size"), f.integer("max_position_embeddings"),
+        f.integerOr("type_vocab_size", 2), f.number("layer_norm_eps", 1e-12), f.text("hidden_act", "gelu"), labels, f);
+  }
+
+  @Override
+  public Network build(ModelConfig c, Weights w) {
+    int d = c.hiddenSize();
+    int e = c.fields().integerOr("embedding_size", d);
+    Embeddings emb = Embeddings.absolute(
+        w.tensor("electra.embeddings.word_embeddings.weight", c.vocabSize(), e),
+        w.tensor("electra.embeddings.position_embeddings.weight", c.maxPositions(), e),
+        w.tensor("electra.embeddings.token_type_embeddings.weight", c.typeVocabSize(), e),
+        w.layerNorm("electra.embeddings.LayerNorm", e, c.layerNormEps()));
+    Weights.Linear project = e != d ? w.linear("electra.embeddings_project", e, d) : null;
+    List<EncoderLayer> layers = new ArrayList<>();
+    for (int i = 0; i < c.numLayers(); i++) {
+      layers.add(BertFamily.bertLayer(w, "electra.encoder.layer." + i + ".", c));
+    }
+    w.requireNoUnusedLayers(List.of("electra.encoder.layer."), c.numLayers());
+    ClassifierHead head = new ClassifierHead(w.linear("classifier.dense", d, d), Activations.byName("gelu"),
+        w.linear("classifier.out_proj", d, c.numLabels()));
+    return new StackedEncoder(emb, project, layers, head);
+  }
+
+  @Override
+  public boolean usesTokenTypes(ModelConfig c) {
+    return c.typeVocabSize() > 1;
+  }
+
+  @Override
+  public void writeConfig(String type, RandomCheckpoint.Spec s, GeneratedTokenizer.Vocabulary vocab, ObjectNode c) {
+    c.put("max_position_embeddings", s.maxPositions());
+    c.putArray("architectures").add("ElectraForSequenceClassification");
+    // embedding_size below hidden_size, as in ELECTRA-small's discriminator: the projection is exercised.
+    c.put("embedding_size", Math.max(8, s.hidden() / 2)).put("hidden_size", s.hidden())
+        .put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
+        .put("intermediate_size", s.intermediate()).put("hidden_act", s.activation()).put("type_vocab_size", 2)
+        .put("layer_norm_eps", 1e-12).put("pad_token_id", vocab.padId());
+  }
+
+  @Override
+  public GeneratedTokenizer tokenizer(String type) {
+    return GeneratedTokenizer.WORDPIECE;
+  }
+}
