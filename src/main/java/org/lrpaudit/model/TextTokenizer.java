@@ -179,7 +179,8 @@ public final class TextTokenizer implements AutoCloseable {
           unk = f.getValue();
         }
       }
-      if (unk < 0) { // byte-level BPE names no unknown token; RoBERTa's vocabulary still holds <unk>
+      boolean namesUnk = root.path("model").hasNonNull("unk_token");
+      if (unk < 0 && !namesUnk) { // byte-level BPE names no unknown token; RoBERTa's vocabulary still holds <unk>
         unk = pieces.getOrDefault("<unk>", pieces.getOrDefault("[UNK]", -1L));
       }
       for (JsonNode t : root.path("added_tokens")) {
