@@ -1,5 +1,6 @@
 package org.lrpaudit.cli;
 
+import java.io.PrintWriter;
 import org.lrpaudit.model.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,20 +13,64 @@ import picocli.CommandLine.Command;
         TrainCommand.class, ImportOnnxCommand.class, PrepareCorpusCommand.class, RandomModelCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
+  /** Exit status of every failure: bad usage, bad input, and anything unexpected. 1 is kept for a crossed audit threshold. */
+  public static final int FAILED = 2;
+  /** Stack frames printed for an unexpected failure (a StackOverflowError has thousands of identical ones). */
+  static final int TRACE_FRAMES = 12;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
-  /** Runs a command line; exit 0 on success, 2 on bad usage or input. */
+  /** Runs a command line; exit 0 on success, 2 on bad usage, bad input or any other failure (1 only from audit). */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new Main());
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+    return execute(new CommandLine(new Main()), args);
+  }
+
+  /**
+   * Runs a command line with lrp-audit's exit statuses. Every Throwable a command lets out, Errors included
+   * (OutOfMemoryError, StackOverflowError), becomes exit 2 with a short message: nothing escapes as the JVM's exit 1, which
+   * a scheduler would read as "audit threshold crossed".
+   */
+  static int execute(CommandLine cli, String... args) {
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(cmd, e));
+    try {
+      return cli.execute(args);
+    } catch (Throwable t) { // Errors pass picocli's handler (it only sees Exceptions)
+      return report(cli, t);
+    }
+  }
+
+  private static int report(CommandLine cmd, Throwable e) {
+    PrintWriter err = cmd.getErr();
+    try {
+      String name = "lrp-audit " + cmd.getCommandName();
       if (e instanceof CheckpointException || e instanceof IllegalArgumentException) {
-        cmd.getErr().println("lrp-audit " + cmd.getCommandName() + ": error: " + e.getMessage());
-        return 2;
+        err.println(name + ": error: " + e.getMessage());
+      } else {
+        err.println(name + ": error: unexpected failure: " + describe(e));
+        StackTraceElement[] frames = e.getStackTrace();
+        for (int i = 0; i < Math.min(TRACE_FRAMES, frames.length); i++) {
+          err.println("\tat " + frames[i]);
+        }
+        if (frames.length > TRACE_FRAMES) {
+          err.println("\t... " + (frames.length - TRACE_FRAMES) + " more frames");
+        }
+        Throwable c = e.getCause();
+        for (int depth = 0; c != null && depth < 5; depth++, c = c.getCause()) {
+          err.println("caused by: " + describe(c));
+        }
       }
-      throw e;
-    });
-    return cli.execute(args);
+      err.flush();
+    } catch (Throwable ignored) { // e.g. still out of memory: the exit status is what must get through
+    }
+    return FAILED;
+  }
+
+  private static String describe(Throwable t) {
+    String hint = t instanceof OutOfMemoryError ? " (the input asks for more memory than the JVM has: check the sizes "
+        + "in its files, or raise -Xmx / LRP_AUDIT_JAVA_OPTS)"
+        : t instanceof StackOverflowError ? " (the input is nested too deeply)" : "";
+    return t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage()) + hint;
   }
 }
