@@ -4,7 +4,6 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -100,13 +99,9 @@ public final class TextTokenizer implements AutoCloseable {
   /** Largest id the tokenizer can emit and its padding id, read from tokenizer.json itself. */
   private record VocabInfo(long maxId, long padId, long unkId) {
     static VocabInfo read(Path file) {
-      JsonNode root;
-      try {
-        root = new ObjectMapper().readTree(file.toFile());
-      } catch (IOException e) {
-        throw new CheckpointException(file + ": not valid JSON (" + e.getMessage() + ")", e);
-      }
+      JsonNode root = FileLimits.readJson(file, FileLimits.MAX_TOKENIZER_BYTES, "tokenizer.json");
       long max = -1;
+      long min = 0;
       long pad = 0;
       long unk = -1;
       String unkToken = root.path("model").path("unk_token").asText("[UNK]");
@@ -114,6 +109,7 @@ public final class TextTokenizer implements AutoCloseable {
       for (Iterator<java.util.Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
         var f = it.next();
         max = Math.max(max, f.getValue().asLong());
+        min = Math.min(min, f.getValue().asLong());
         if (f.getKey().equals("[PAD]") || f.getKey().equals("<pad>")) {
           pad = f.getValue().asLong();
         }
@@ -123,6 +119,10 @@ public final class TextTokenizer implements AutoCloseable {
       }
       for (JsonNode t : root.path("added_tokens")) {
         max = Math.max(max, t.path("id").asLong());
+        min = Math.min(min, t.path("id").asLong());
+      }
+      if (min < 0) {
+        throw new CheckpointException(file + ": negative token id " + min + " in the vocabulary");
       }
       if (max < 0) {
         throw new CheckpointException(file + ": no vocabulary found under model.vocab (only WordPiece-style "
