@@ -9,6 +9,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.spark.JobException;
+import org.lrpaudit.spark.OutputFolders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,7 +21,7 @@ final class SlotMentionsCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "CSV", description = "audit_corpus.csv (or .parquet).")
   String input;
 
-  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Mentions Parquet folder (replaced).")
+  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Mentions Parquet folder (replaced if it is one; any other non-empty folder is refused).")
   String output;
 
   @Override
@@ -37,6 +38,14 @@ final class SlotMentionsCommand implements Callable<Integer> {
       Dataset<Row> m = in.where(col("slot_kind").isNotNull().and(col("slot_kind").notEqual("")))
           .select(col("id").cast("string"), col("slot_start").cast("int").as("start"), col("slot_end").cast("int").as("end"),
               col("slot_value").as("surface"), col("slot_kind").as("kind"), lit("probe-slots").as("lexicon"));
+      // SaveMode.Overwrite deletes the whole folder first: only an empty folder or a table Spark wrote may be there.
+      org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
+      try {
+        OutputFolders.requireReplaceableTable(out.getFileSystem(spark.sparkContext().hadoopConfiguration()), out,
+            "--output");
+      } catch (java.io.IOException e) {
+        throw new JobException("cannot open " + output + " (" + e.getMessage() + ")", e);
+      }
       m.coalesce(1).write().mode(SaveMode.Overwrite).parquet(output);
       System.out.println("{\"mentions\": " + spark.read().parquet(output).count() + "}");
       return 0;

@@ -43,8 +43,13 @@ public final class RandomCheckpoint {
     return new Spec(modelType, layers, hidden, heads, intermediate, 128, 2, "gelu", zeroBiases, seed, DEMO_WORDS);
   }
 
+  /** Writes the folder atomically; an existing dir must be empty or a model folder lrp-audit wrote (CheckpointWriter). */
   public static Path write(Spec spec, Path dir) throws IOException {
-    Files.createDirectories(dir);
+    CheckpointWriter.writeAtomically(dir, tmp -> writeInto(spec, tmp));
+    return dir;
+  }
+
+  private static void writeInto(Spec spec, Path dir) throws IOException {
     WordPieceVocabulary vocab = new WordPieceVocabulary(spec.words());
     vocab.write(dir.resolve(Checkpoint.TOKENIZER));
     writeConfig(spec, vocab.size(), dir.resolve(Checkpoint.CONFIG));
@@ -88,7 +93,6 @@ public final class RandomCheckpoint {
       g.linear("classifier", d, spec.numLabels());
       list.encode(out, NDList.Encoding.SAFETENSORS);
     }
-    return dir;
   }
 
   private static void writeConfig(Spec s, int vocabSize, Path file) throws IOException {
