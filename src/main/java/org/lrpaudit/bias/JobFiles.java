@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.lrpaudit.spark.CsvInput;
 import org.lrpaudit.spark.JobException;
 import org.lrpaudit.spark.OutputFolders;
 
@@ -46,8 +47,10 @@ public final class JobFiles {
       }
       String low = path.toLowerCase(java.util.Locale.ROOT);
       if (low.endsWith(".csv")) {
-        return spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
+        Dataset<Row> csv = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
             .option("inferSchema", "true").csv(path);
+        CsvInput.requireWellFormed(spark, csv, path, ',', "id");
+        return csv;
       }
       if (low.endsWith(".json") || low.endsWith(".jsonl")) {
         return spark.read().json(path);

@@ -8,6 +8,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.lrpaudit.spark.CsvInput;
 import org.lrpaudit.spark.JobException;
 import org.lrpaudit.spark.OutputFolders;
 import picocli.CommandLine.Command;
@@ -30,6 +31,9 @@ final class SlotMentionsCommand implements Callable<Integer> {
       SparkSession spark = session.spark();
       Dataset<Row> in = input.endsWith(".parquet") ? spark.read().parquet(input)
           : spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(input);
+      if (!input.endsWith(".parquet")) {
+        CsvInput.requireWellFormed(spark, in, input, ',', "id");
+      }
       for (String c : new String[] {"id", "slot_kind", "slot_start", "slot_end", "slot_value"}) {
         if (!java.util.Arrays.asList(in.columns()).contains(c)) {
           throw new JobException(input + " lacks column " + c + " (it is not an audit corpus with probe slots)");

@@ -85,6 +85,17 @@ class CorpusPreparationTest {
     assertEquals("not parquet", Files.readString(mine.resolve("audit_corpus.parquet")));
   }
 
+  /** An unterminated quote in the Pang & Lee CSV swallowed the records after it into one text. */
+  @Test
+  void aRawCsvRecordWithAnUnterminatedQuoteIsNamed() throws Exception {
+    Path raw = Fixtures.raw(tmp.resolve("raw"));
+    Path pang = RawSources.file(raw, RawSources.PANG_LEE);
+    Files.writeString(pang, "1,\"a fine film \r\n\"\r\n-1,\"a dull one \r\n1,\"a third \r\n\"\r\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RawSources.readPangLee(pang));
+    assertTrue(e.getMessage().startsWith(pang + ": ") && e.getMessage().contains(
+        "lines 3-4 (id '-1'): a quote opened on line 3 is closed on line 4"), e.getMessage());
+  }
+
   @Test
   void missingRawSourceFileIsNamedAndNothingIsWritten() throws Exception {
     Path raw = Fixtures.raw(tmp.resolve("raw"));
