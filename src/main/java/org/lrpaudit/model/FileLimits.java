@@ -13,8 +13,11 @@ import java.util.Arrays;
  * {@link CheckpointException} naming it instead of exhausting memory.
  */
 public final class FileLimits {
-  /** Largest tokenizer.json read (a 250,000-token multilingual vocabulary is about 20 MB). */
-  public static final long MAX_TOKENIZER_BYTES = 512L << 20;
+  /**
+   * Largest tokenizer.json read (a 250,000-token multilingual vocabulary is about 20 MB; the JSON tree takes several
+   * times the file's size in heap).
+   */
+  public static final long MAX_TOKENIZER_BYTES = 128L << 20;
   /** Most dimensions a tensor may have (BERT's have 1 or 2). */
   public static final int MAX_RANK = 8;
   /** Largest tensor read into one Java array: 2 GiB less the JVM's array header reserve. */
