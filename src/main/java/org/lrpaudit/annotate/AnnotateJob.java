@@ -28,6 +28,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.lrpaudit.spark.CorpusReader;
 import org.lrpaudit.spark.ExplainJob;
 import org.lrpaudit.spark.JobException;
+import org.lrpaudit.spark.OutputFolders;
 import org.lrpaudit.spark.RowError;
 import org.lrpaudit.spark.RowErrors;
 import org.lrpaudit.spark.TextCheck;
@@ -196,6 +197,12 @@ public final class AnnotateJob {
           throw new JobException("output " + new Path(root, name) + " already exists; pass --overwrite to replace it, "
               + "or choose another --output");
         }
+      }
+      // Replaced only when they are what this job writes: a mentions/ folder of someone else's files is never deleted.
+      OutputFolders.requireReplaceableTable(fs, new Path(root, MentionsTable.FOLDER), "output");
+      Path summary = new Path(root, MentionsTable.SUMMARY);
+      if (fs.exists(summary) && fs.getFileStatus(summary).isDirectory()) {
+        throw new JobException("output " + summary + " is a folder, not the job's summary file; choose another --output");
       }
     } catch (IOException e) {
       throw new JobException("cannot inspect output " + root + " (" + e.getMessage() + ")", e);

@@ -13,7 +13,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.lrpaudit.spark.CsvInput;
 import org.lrpaudit.spark.JobException;
+import org.lrpaudit.spark.OutputFolders;
 
 /**
  * The single-file outputs of the bias and probe jobs (CSV, JSON) on any Hadoop FileSystem: written under a temporary name
@@ -45,8 +47,10 @@ public final class JobFiles {
       }
       String low = path.toLowerCase(java.util.Locale.ROOT);
       if (low.endsWith(".csv")) {
-        return spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
+        Dataset<Row> csv = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
             .option("inferSchema", "true").csv(path);
+        CsvInput.requireWellFormed(spark, csv, path, ',', "id");
+        return csv;
       }
       if (low.endsWith(".json") || low.endsWith(".jsonl")) {
         return spark.read().json(path);
@@ -113,7 +117,13 @@ public final class JobFiles {
   }
 
   /** Writes rows as a Parquet folder under a temporary name, then renames it into place (replacing the old one). */
+  /** Fails unless the table folder name is absent, empty or a table Spark wrote (so writing it anew deletes no user file). */
+  public void requireReplaceableTable(String name) {
+    OutputFolders.requireReplaceableTable(fs, path(name), "output");
+  }
+
   public void writeParquetFolder(String name, Dataset<Row> rows) {
+    requireReplaceableTable(name);
     Path tmp = path("_tmp-" + UUID.randomUUID() + "-" + name);
     rows.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
     try {

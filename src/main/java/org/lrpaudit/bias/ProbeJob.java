@@ -103,6 +103,7 @@ public final class ProbeJob {
   public Map<String, Object> run(ProbeSettings s) {
     long t0 = System.nanoTime();
     JobFiles files = new JobFiles(spark, s.output());
+    files.requireReplaceableTable(PAIRS);
     Properties p = ExplainSettings.defaults();
     p.setProperty("model", s.model());
     p.setProperty("input", s.input());

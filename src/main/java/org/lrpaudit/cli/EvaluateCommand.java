@@ -25,8 +25,8 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Labelled corpus (Parquet, CSV/TSV with a header, or JSON lines) with id, text and label columns.")
   String input;
 
-  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder (must not exist "
-      + "unless --overwrite).")
+  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Output folder (absent or empty, "
+      + "or an earlier evaluate output with --overwrite; any other folder is refused).")
   String output;
 
   @Option(names = "--methods", paramLabel = "M,...", split = ",",
@@ -58,7 +58,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the random baseline.")
   long seed;
 
-  @Option(names = "--overwrite", description = "Replace an existing output folder (atomically, when the job succeeds).")
+  @Option(names = "--overwrite", description = "Replace an earlier evaluate output (atomically, when the job succeeds).")
   boolean overwrite;
 
   @Option(names = "--input-format", defaultValue = "auto", paramLabel = "FMT", description = "auto | parquet | csv | tsv | json.")

@@ -8,7 +8,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.lrpaudit.spark.CsvInput;
 import org.lrpaudit.spark.JobException;
+import org.lrpaudit.spark.OutputFolders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,7 +22,7 @@ final class SlotMentionsCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "CSV", description = "audit_corpus.csv (or .parquet).")
   String input;
 
-  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Mentions Parquet folder (replaced).")
+  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Mentions Parquet folder (replaced if it is one; any other non-empty folder is refused).")
   String output;
 
   @Override
@@ -29,6 +31,9 @@ final class SlotMentionsCommand implements Callable<Integer> {
       SparkSession spark = session.spark();
       Dataset<Row> in = input.endsWith(".parquet") ? spark.read().parquet(input)
           : spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(input);
+      if (!input.endsWith(".parquet")) {
+        CsvInput.requireWellFormed(spark, in, input, ',', "id");
+      }
       for (String c : new String[] {"id", "slot_kind", "slot_start", "slot_end", "slot_value"}) {
         if (!java.util.Arrays.asList(in.columns()).contains(c)) {
           throw new JobException(input + " lacks column " + c + " (it is not an audit corpus with probe slots)");
@@ -37,6 +42,14 @@ final class SlotMentionsCommand implements Callable<Integer> {
       Dataset<Row> m = in.where(col("slot_kind").isNotNull().and(col("slot_kind").notEqual("")))
           .select(col("id").cast("string"), col("slot_start").cast("int").as("start"), col("slot_end").cast("int").as("end"),
               col("slot_value").as("surface"), col("slot_kind").as("kind"), lit("probe-slots").as("lexicon"));
+      // SaveMode.Overwrite deletes the whole folder first: only an empty folder or a table Spark wrote may be there.
+      org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
+      try {
+        OutputFolders.requireReplaceableTable(out.getFileSystem(spark.sparkContext().hadoopConfiguration()), out,
+            "--output");
+      } catch (java.io.IOException e) {
+        throw new JobException("cannot open " + output + " (" + e.getMessage() + ")", e);
+      }
       m.coalesce(1).write().mode(SaveMode.Overwrite).parquet(output);
       System.out.println("{\"mentions\": " + spark.read().parquet(output).count() + "}");
       return 0;

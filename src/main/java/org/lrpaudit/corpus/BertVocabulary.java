@@ -1,7 +1,6 @@
 package org.lrpaudit.corpus;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.lrpaudit.model.FileLimits;
 
 /**
  * The WordPiece vocabulary of an uncased BERT tokenizer.json (the MiniLM encoder's, which is bert-base-uncased's), used
@@ -29,7 +29,8 @@ public final class BertVocabulary {
     if (!Files.isRegularFile(tokenizerJson)) {
       throw new SourceFileMissingException(tokenizerJson, "tokenizer.json of the MiniLM encoder");
     }
-    JsonNode vocab = new ObjectMapper().readTree(tokenizerJson.toFile()).path("model").path("vocab");
+    JsonNode vocab = FileLimits.readJson(tokenizerJson, FileLimits.MAX_TOKENIZER_BYTES, "tokenizer.json")
+        .path("model").path("vocab");
     if (!vocab.isObject() || vocab.isEmpty()) {
       throw new IllegalArgumentException(tokenizerJson + ": no model.vocab object (not a WordPiece tokenizer.json?)");
     }

@@ -55,6 +55,7 @@ public final class CorpusCsv {
     if (!Files.isRegularFile(file)) {
       throw new SourceFileMissingException(file, "corpus CSV");
     }
+    CsvCheck.requireWellFormed(file, ',', true, 0, CorpusColumns.ID);
     CsvParserSettings settings = new CsvParserSettings();
     settings.getFormat().setDelimiter(',');
     settings.getFormat().setQuote('"');

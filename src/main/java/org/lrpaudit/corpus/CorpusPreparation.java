@@ -50,6 +50,9 @@ public final class CorpusPreparation {
         throw new SourceFileMissingException(f, "raw source file of '" + s + "'");
       }
     }
+    // The four output files are replaced only if they are what this command wrote before (same columns).
+    requireOwnOrAbsent(o.out(), CORPUS, false);
+    requireOwnOrAbsent(o.out(), AUDIT, true);
     List<ProbeTemplate> templates = ProbeTemplate.read(o.templates());
     List<SentimentWord> words = SentimentWord.read(o.sentimentWords());
     ProbeLexicons lex = ProbeLexicons.load(o.lexicons(), o.nameStoplist());
@@ -105,6 +108,48 @@ public final class CorpusPreparation {
         + CorpusCounts.bySplit(audit, CorpusCounts::kindLabel, "source/slot label"));
     log.accept("wrote " + o.out().resolve(CORPUS + ".{csv,parquet}") + " and " + o.out().resolve(AUDIT + ".{csv,parquet}"));
     return new Result(corpus, audit, empty, duplicates, conflicts);
+  }
+
+  /**
+   * Fails unless DIR/NAME.csv and DIR/NAME.parquet are absent or an earlier output of this command: a CSV whose header
+   * is exactly our columns, a Parquet file whose schema is exactly ours. A user's file of the same name is never replaced.
+   */
+  static void requireOwnOrAbsent(Path dir, String name, boolean probeColumns) throws IOException {
+    Path csv = dir.resolve(name + ".csv");
+    Path parquet = dir.resolve(name + ".parquet");
+    String header = String.join(",", CorpusColumns.of(probeColumns));
+    if (Files.exists(csv, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      String first = null;
+      if (Files.isRegularFile(csv, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try (java.io.BufferedReader in = Files.newBufferedReader(csv, java.nio.charset.StandardCharsets.UTF_8)) {
+          first = in.readLine();
+        } catch (java.nio.charset.CharacterCodingException e) {
+          first = null;
+        }
+      }
+      if (!header.equals(first)) {
+        throw notOurs(csv, "its first line is not the header " + header);
+      }
+    }
+    if (Files.exists(parquet, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      boolean ours = false;
+      if (Files.isRegularFile(parquet, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+            new CorpusParquet.LocalInputFile(parquet))) {
+          ours = r.getFooter().getFileMetaData().getSchema().equals(CorpusParquet.schema(probeColumns));
+        } catch (IOException | RuntimeException e) {
+          ours = false;
+        }
+      }
+      if (!ours) {
+        throw notOurs(parquet, "it is not a Parquet file with the corpus schema");
+      }
+    }
+  }
+
+  private static IllegalArgumentException notOurs(Path file, String why) {
+    return new IllegalArgumentException(file + " exists and was not written by prepare-corpus (" + why + "); it is "
+        + "never replaced: choose another --out, or move the file away");
   }
 
   private static void writeBoth(Path dir, String name, List<CorpusRow> rows, boolean probeColumns) throws IOException {

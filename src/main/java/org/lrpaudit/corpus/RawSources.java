@@ -65,6 +65,7 @@ public final class RawSources {
 
   /** The Pang & Lee sentence polarity CSV: {@code label,text}, label 1 or -1, optional BOM. */
   public static Read readPangLee(Path file) throws IOException {
+    CsvCheck.requireWellFormed(file, ',', false, 2, "0");
     CsvParserSettings settings = new CsvParserSettings();
     settings.setHeaderExtractionEnabled(false);
     settings.setLineSeparatorDetectionEnabled(true);

@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -30,6 +32,7 @@ import org.lrpaudit.spark.CorpusReader;
 import org.lrpaudit.spark.InputCheck;
 import org.lrpaudit.spark.RowErrors;
 import org.lrpaudit.spark.JobException;
+import org.lrpaudit.spark.OutputFolders;
 import org.lrpaudit.spark.ProgressLog;
 import org.lrpaudit.spark.TorchThreads;
 import org.slf4j.Logger;
@@ -56,9 +59,7 @@ public final class EvaluateJob {
     Checkpoint cp = Checkpoint.open(s.model());
     Path out = new Path(s.output());
     FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    if (fs.exists(out) && !s.overwrite()) {
-      throw new JobException("output " + s.output() + " exists; pass --overwrite to replace it");
-    }
+    checkOutput(fs, out, s.overwrite());
     Dataset<Row> input = new CorpusReader(spark, s.readerSettings(), s.where()).read();
     if (s.limit() > 0) {
       input = input.limit((int) Math.min(Integer.MAX_VALUE, s.limit()));
@@ -199,8 +200,43 @@ public final class EvaluateJob {
     }
   }
 
+  /** The names an evaluate output holds (written into the staging folder, renamed into place whole). */
+  static final Set<String> OWN = Set.of("texts", "curves", "summary.json", "summary.csv", "curves.svg", "curves.png");
+
+  /**
+   * An existing output is replaced only with --overwrite and only when it is an evaluate output: summary.json and
+   * nothing but the names this job writes (an empty folder is fine too). Anything else, a user's folder or a file put
+   * into ours, is refused before any work: the replaced folder is deleted whole.
+   */
+  static void checkOutput(FileSystem fs, Path out, boolean overwrite) throws IOException {
+    if (!fs.exists(out)) {
+      return;
+    }
+    if (!fs.getFileStatus(out).isDirectory()) {
+      throw new JobException("output " + out + " exists and is a file, not an evaluate output folder; choose another "
+          + "--output");
+    }
+    List<String> names = new ArrayList<>();
+    for (FileStatus f : fs.listStatus(out)) {
+      names.add(f.getPath().getName());
+    }
+    if (names.isEmpty()) {
+      return;
+    }
+    List<String> foreign = names.stream().filter(n -> !OutputFolders.isOwn(n, OWN)).sorted().limit(5).toList();
+    if (!foreign.isEmpty() || !names.contains("summary.json")) {
+      throw new JobException("output " + out + " exists and is not an evaluate output ("
+          + (foreign.isEmpty() ? "no summary.json" : "it holds '" + String.join("', '", foreign) + "'")
+          + "); lrp-audit never replaces such a folder, with or without --overwrite: choose another --output");
+    }
+    if (!overwrite) {
+      throw new JobException("output " + out + " exists; pass --overwrite to replace it");
+    }
+  }
+
   /** Renames the complete staging folder to the output; an existing output (overwrite) is moved aside first. */
   private static void commit(FileSystem fs, Path staging, Path out) throws IOException {
+    checkOutput(fs, out, true); // again: files may have been put there while the job ran
     Path old = null;
     if (fs.exists(out)) {
       old = new Path(out.getParent(), "." + out.getName() + ".replaced-" + UUID.randomUUID());

@@ -30,6 +30,10 @@ public record ModelConfig(
 
   public static final String BERT = "bert";
   public static final String DISTILBERT = "distilbert";
+  /** Most labels a classifier may declare: far above any real one, far below what would exhaust memory. */
+  public static final int MAX_LABELS = 100_000;
+  /** Largest config.json read (real ones are a few kB; a huge id2label stays far below this). */
+  public static final long MAX_CONFIG_BYTES = 64L << 20;
 
   public int numLabels() {
     return labels.size();
@@ -55,6 +59,11 @@ public record ModelConfig(
     }
     JsonNode root;
     try {
+      long size = Files.size(configJson);
+      if (size > MAX_CONFIG_BYTES) {
+        throw new CheckpointException(configJson + ": " + size + " bytes; a config.json is a few kB (at most "
+            + MAX_CONFIG_BYTES + " bytes are read)");
+      }
       root = new ObjectMapper().readTree(configJson.toFile());
     } catch (IOException e) {
       throw new CheckpointException(configJson + ": not valid JSON (" + e.getMessage() + ")", e);
@@ -93,7 +102,21 @@ public record ModelConfig(
   /** id2label in index order; else num_labels generic names LABEL_i; else the HuggingFace default of 2. */
   private static List<String> labels(JsonNode root, String source) {
     JsonNode id2label = root.get("id2label");
-    int n = root.has("num_labels") ? root.get("num_labels").asInt() : -1;
+    JsonNode numLabels = root.get("num_labels");
+    int n = -1;
+    if (numLabels != null && !numLabels.isNull()) {
+      // Bounded before anything is allocated from it: num_labels 2000000000 would otherwise mean 2 billion label names.
+      if (!numLabels.isIntegralNumber() || !numLabels.canConvertToLong() || numLabels.asLong() < 0
+          || numLabels.asLong() > MAX_LABELS) {
+        throw new CheckpointException(source + ": num_labels must be an integer from 1 to " + MAX_LABELS + ", found "
+            + numLabels);
+      }
+      n = numLabels.asInt();
+    }
+    if (id2label != null && id2label.size() > MAX_LABELS) {
+      throw new CheckpointException(source + ": id2label has " + id2label.size() + " entries, more than the "
+          + MAX_LABELS + " labels lrp-audit accepts");
+    }
     List<String> out = new ArrayList<>();
     if (id2label != null && id2label.isObject() && id2label.size() > 0) {
       for (int i = 0; i < id2label.size(); i++) {

@@ -40,9 +40,14 @@ public final class RandomCheckpoint {
     return new Spec(modelType, layers, hidden, heads, intermediate, 128, 2, "gelu", zeroBiases, seed, DEMO_WORDS);
   }
 
+  /** Writes the folder atomically; an existing dir must be empty or a model folder lrp-audit wrote (CheckpointWriter). */
   public static Path write(Spec spec, Path dir) throws IOException {
+    CheckpointWriter.writeAtomically(dir, tmp -> writeInto(spec, tmp));
+    return dir;
+  }
+
+  private static void writeInto(Spec spec, Path dir) throws IOException {
     ModelFamily family = ModelFamilies.forModelType(spec.modelType(), "random checkpoint");
-    Files.createDirectories(dir);
     GeneratedTokenizer.Vocabulary vocab = family.tokenizer(spec.modelType())
         .write(spec.words(), dir.resolve(Checkpoint.TOKENIZER));
     ObjectNode c = new ObjectMapper().createObjectNode();
@@ -61,6 +66,5 @@ public final class RandomCheckpoint {
       family.build(config, w);
       CheckpointWriter.writeSafetensors(w.parameters(), dir.resolve(Checkpoint.WEIGHTS));
     }
-    return dir;
   }
 }

@@ -24,15 +24,13 @@ public final class SafetensorsFile implements TensorSource {
   /** One tensor's place in the file. */
   public record Entry(String name, String dtype, long[] shape, long begin, long end) {
     public long numel() {
-      long n = 1;
-      for (long d : shape) {
-        n *= d;
-      }
-      return n;
+      return FileLimits.numel(shape, "tensor '" + name + "'");
     }
   }
 
   private static final long MAX_HEADER = 100L << 20;
+  /** Bytes read at a time (a multiple of every dtype's width). */
+  private static final int CHUNK_BYTES = 1 << 24;
   private final Path path;
   private final FileChannel channel;
   private final long dataStart;
@@ -94,10 +92,20 @@ public final class SafetensorsFile implements TensorSource {
       if (!t.hasNonNull("dtype") || shapeNode == null || offsets == null || offsets.size() != 2) {
         throw new CheckpointException(path + ": tensor '" + f.getKey() + "' has an incomplete header entry");
       }
+      String what = path + ": tensor '" + f.getKey() + "'";
+      if (!shapeNode.isArray() || shapeNode.size() > FileLimits.MAX_RANK) {
+        throw new CheckpointException(what + " has shape " + abbreviate(shapeNode.toString()) + "; expected a list of at "
+            + "most " + FileLimits.MAX_RANK + " dimensions");
+      }
       long[] shape = new long[shapeNode.size()];
       for (int i = 0; i < shape.length; i++) {
-        shape[i] = shapeNode.get(i).asLong();
+        JsonNode d = shapeNode.get(i);
+        if (!d.isIntegralNumber() || !d.canConvertToLong()) {
+          throw new CheckpointException(what + " has a dimension that is not an integer: " + d);
+        }
+        shape[i] = d.asLong();
       }
+      FileLimits.numel(shape, what); // non-negative dimensions whose product fits a long
       Entry e = new Entry(f.getKey(), t.get("dtype").asText(), shape, offsets.get(0).asLong(), offsets.get(1).asLong());
       if (e.begin < 0 || e.end < e.begin || e.end > dataSize) {
         throw new CheckpointException(path + ": tensor '" + e.name + "' lies outside the file (offsets "
@@ -138,41 +146,56 @@ public final class SafetensorsFile implements TensorSource {
       default -> throw new CheckpointException(path + ": tensor '" + name + "' has dtype " + e.dtype
           + "; weights must be F32, F16, BF16 or F64");
     };
-    long numel = e.numel();
-    if (numel * width != e.end - e.begin) {
-      throw new CheckpointException(path + ": tensor '" + name + "' has shape " + Arrays.toString(e.shape) + " of "
-          + e.dtype + " (" + numel * width + " bytes) but stores " + (e.end - e.begin) + " bytes");
+    String what = path + ": tensor '" + name + "'";
+    long numel = FileLimits.numel(e.shape, what);
+    // Both bounded before allocating: the bytes stored and the float32 array they widen to.
+    long bytes = FileLimits.tensorBytes(numel, width, what);
+    FileLimits.tensorBytes(numel, 4, what);
+    if (bytes != e.end - e.begin) {
+      throw new CheckpointException(what + " has shape " + Arrays.toString(e.shape) + " of " + e.dtype + " (" + bytes
+          + " bytes) but stores " + (e.end - e.begin) + " bytes");
     }
-    if (numel > Integer.MAX_VALUE - 8) {
-      throw new CheckpointException(path + ": tensor '" + name + "' has " + numel + " elements, more than one Java array holds");
-    }
-    ByteBuffer buf = ByteBuffer.allocate((int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
-    try {
-      readFully(channel, buf, dataStart + e.begin);
-    } catch (IOException ex) {
-      throw new CheckpointException(path + ": cannot read tensor '" + name + "' (" + ex.getMessage() + ")", ex);
-    }
-    buf.flip();
     float[] out = new float[(int) numel];
-    switch (e.dtype) {
-      case "F32" -> buf.asFloatBuffer().get(out);
-      case "F64" -> {
-        for (int i = 0; i < out.length; i++) {
-          out[i] = (float) buf.getDouble();
-        }
+    // Read in chunks, so peak heap is the float array and one chunk, not twice the tensor.
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(bytes, CHUNK_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+    int i = 0;
+    for (long done = 0; done < bytes; ) {
+      buf.clear().limit((int) Math.min(buf.capacity(), bytes - done));
+      try {
+        readFully(channel, buf, dataStart + e.begin + done);
+      } catch (IOException ex) {
+        throw new CheckpointException(path + ": cannot read tensor '" + name + "' (" + ex.getMessage() + ")", ex);
       }
-      case "BF16" -> {
-        for (int i = 0; i < out.length; i++) {
-          out[i] = Float.intBitsToFloat((buf.getShort() & 0xffff) << 16);
+      done += buf.position();
+      buf.flip();
+      switch (e.dtype) {
+        case "F32" -> {
+          int n = buf.remaining() / 4;
+          buf.asFloatBuffer().get(out, i, n);
+          i += n;
         }
-      }
-      default -> {
-        for (int i = 0; i < out.length; i++) {
-          out[i] = halfToFloat(buf.getShort());
+        case "F64" -> {
+          while (buf.hasRemaining()) {
+            out[i++] = (float) buf.getDouble();
+          }
+        }
+        case "BF16" -> {
+          while (buf.hasRemaining()) {
+            out[i++] = Float.intBitsToFloat((buf.getShort() & 0xffff) << 16);
+          }
+        }
+        default -> {
+          while (buf.hasRemaining()) {
+            out[i++] = halfToFloat(buf.getShort());
+          }
         }
       }
     }
     return out;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
   }
 
   /** IEEE 754 binary16 to binary32 (Java 17 has no Float.float16ToFloat). */

@@ -4,7 +4,6 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -145,12 +144,7 @@ public final class TextTokenizer implements AutoCloseable {
   private record VocabInfo(long minId, long maxId, long padId, long unkId, String unkToken, boolean wordPiece,
       java.util.List<SpecialId> specials, java.util.List<SpecialId> typeIds) {
     static VocabInfo read(Path file) {
-      JsonNode root;
-      try {
-        root = new ObjectMapper().readTree(file.toFile());
-      } catch (IOException e) {
-        throw new CheckpointException(file + ": not valid JSON (" + e.getMessage() + ")", e);
-      }
+      JsonNode root = FileLimits.readJson(file, FileLimits.MAX_TOKENIZER_BYTES, "tokenizer.json");
       long min = Long.MAX_VALUE;
       long max = -1;
       long pad = 0;

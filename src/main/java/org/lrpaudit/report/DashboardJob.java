@@ -29,6 +29,7 @@ public final class DashboardJob {
 
   public static Path write(Path historyDir, String auditId, Path outDir, int examples, List<String> exampleIds,
       Supplier<SparkSession> spark) throws IOException {
+    requireOwnPage(outDir.resolve(PAGE));
     List<AuditRecord> all = new AuditHistory(historyDir).read();
     if (all.isEmpty()) {
       throw new AuditException("no audits recorded in " + historyDir);
@@ -62,6 +63,25 @@ public final class DashboardJob {
     Files.writeString(tmp, html, StandardCharsets.UTF_8);
     Files.move(tmp, page, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return page;
+  }
+
+  /** Marks a page this job wrote (its title); an index.html without it is someone else's and is never replaced. */
+  static final String TITLE_MARK = "<title>lrp-audit dashboard: ";
+
+  static void requireOwnPage(Path page) throws IOException {
+    if (!Files.exists(page, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    boolean ours = false;
+    if (Files.isRegularFile(page, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (java.io.InputStream in = Files.newInputStream(page)) {
+        ours = new String(in.readNBytes(4096), StandardCharsets.ISO_8859_1).contains(TITLE_MARK);
+      }
+    }
+    if (!ours) {
+      throw new AuditException(page + " exists and is not a dashboard lrp-audit wrote; it is never replaced: choose "
+          + "another --output");
+    }
   }
 
   private static JsonNode summary(AuditRecord.Outputs out, String stage) {

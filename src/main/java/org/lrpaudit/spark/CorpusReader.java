@@ -80,8 +80,14 @@ public final class CorpusReader {
     try {
       return switch (format) {
         case "parquet" -> tabular(spark.read().parquet(s.input()), true, needLabel);
-        case "csv", "tsv" -> tabular(spark.read().option("header", "true").option("sep", format.equals("tsv") ? "\t" : ",")
-            .option("multiLine", "true").option("escape", "\"").option("mode", "PERMISSIVE").csv(s.input()), false, needLabel);
+        case "csv", "tsv" -> {
+          char sep = format.equals("tsv") ? '\t' : ',';
+          Dataset<Row> csv = spark.read().option("header", "true").option("sep", String.valueOf(sep))
+              .option("multiLine", "true").option("escape", "\"").option("mode", "PERMISSIVE").csv(s.input());
+          // Spark would merge the rows after an unterminated quote into one text without a word: check first.
+          CsvInput.requireWellFormed(spark, csv, s.input(), sep, s.idColumn());
+          yield tabular(csv, false, needLabel);
+        }
         default -> {
           if (where != null) {
             throw new JobException("selecting rows (" + where + ") needs a Parquet or CSV/TSV input, not JSON lines");

@@ -92,9 +92,8 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
       if (texts[i].length() < text.length()) {
         tokenized[i] = withTruncated(tokenized[i]);
       }
-      if (realTokens(tokenized[i]) == 0) {
-        errors[i] = new RowError(RowError.NO_TOKENS, "the text gives no token but [CLS] and [SEP] (only control or "
-            + "unknown characters?)");
+      errors[i] = TextCheck.noTokens(tokenized[i]);
+      if (errors[i] != null) {
         continue;
       }
       if (target instanceof Target.GoldLabel && r.isNullAt(2)) {
@@ -216,16 +215,6 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
 
   private static TokenizedText withTruncated(TokenizedText t) {
     return new TokenizedText(t.ids(), t.typeIds(), t.tokens(), t.starts(), t.ends(), t.wordIds(), t.special(), true);
-  }
-
-  private static int realTokens(TokenizedText t) {
-    int n = 0;
-    for (boolean special : t.special()) {
-      if (!special) {
-        n++;
-      }
-    }
-    return n;
   }
 
   private static int argmax(float[] v) {

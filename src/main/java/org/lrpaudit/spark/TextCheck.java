@@ -1,7 +1,9 @@
 package org.lrpaudit.spark;
 
+import org.lrpaudit.model.TokenizedText;
+
 /**
- * Decides whether a text can be explained. A null text, an empty or whitespace-only text and a text with an unpaired
+ * Decides whether a text can be explained: one rule for the explain job, explain-text, annotate and evaluate. A null text, an empty or whitespace-only text and a text with an unpaired
  * UTF-16 surrogate become error rows: the model would see only [CLS] [SEP] (or a text that cannot be encoded as UTF-8),
  * and an explanation of the special tokens alone says nothing about the row. Control characters are fine (the
  * tokenizer's normaliser drops them); a text that leaves no token at all becomes a no_tokens error row later.
@@ -33,6 +35,20 @@ public final class TextCheck {
       }
     }
     return null;
+  }
+
+  /**
+   * A no_tokens error if the tokenized text holds no token but the special ones ([CLS] [SEP]): only control or other
+   * characters the tokenizer drops. Null otherwise.
+   */
+  public static RowError noTokens(TokenizedText t) {
+    for (boolean special : t.special()) {
+      if (!special) {
+        return null;
+      }
+    }
+    return new RowError(RowError.NO_TOKENS, "the text gives no token but [CLS] and [SEP] (only control or unknown "
+        + "characters?)");
   }
 
   /** Whitespace in Java's sense or Unicode space separators (no-break space included). */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.lrpaudit.corpus.CsvCheck;
 
 /**
  * Reads labelled rows from a CSV file with a header naming id, text, label and split (other columns are ignored), with
@@ -22,17 +23,24 @@ public final class LabeledCsv {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("training data not found: " + file);
     }
+    // Malformed quoting fails here, naming the lines: univocity would merge the rows silently.
+    CsvCheck.requireWellFormed(file, ',', true, 0, "id");
     CsvParserSettings settings = new CsvParserSettings();
     settings.setHeaderExtractionEnabled(true);
     settings.setMaxCharsPerColumn(1_000_000);
     settings.setNullValue("");
     settings.setEmptyValue("");
-    settings.getFormat().setLineSeparator("\n");
+    // LF, CR LF or CR, as the file has it (a fixed "\n" left a CR in the last header cell: "no column 'split'").
+    settings.setLineSeparatorDetectionEnabled(true);
     CsvParser parser = new CsvParser(settings);
     List<LabeledText> rows = new ArrayList<>();
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       parser.beginParsing(in);
-      List<String> header = Arrays.asList(parser.getContext().parsedHeaders());
+      String[] parsed = parser.getContext().parsedHeaders();
+      if (parsed == null) {
+        throw new IllegalArgumentException(file + ": empty file, expected a header row with id, text, label, split");
+      }
+      List<String> header = Arrays.stream(parsed).map(h -> h == null ? "" : h.replace("\uFEFF", "").trim()).toList();
       int id = column(header, "id", file);
       int text = column(header, "text", file);
       int label = column(header, "label", file);

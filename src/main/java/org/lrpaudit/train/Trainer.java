@@ -56,6 +56,12 @@ public final class Trainer {
    * and writes the model folder and training-report.json atomically to out.
    */
   public TrainingReport train(String baseModel, List<LabeledText> rows, String dataName, Path out) throws IOException {
+    // Before any training: --out must be absent, empty or a model folder lrp-audit wrote, never a user's folder.
+    CheckpointWriter.checkTarget(out.toAbsolutePath());
+    if (out.toAbsolutePath().normalize().equals(java.nio.file.Paths.get(baseModel).toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("--out " + out + " is the base model's folder; write the trained model to "
+          + "another folder");
+    }
     Map<String, List<LabeledText>> splits = new LinkedHashMap<>();
     for (String s : List.of("train", "validation", "test")) {
       splits.put(s, new ArrayList<>());

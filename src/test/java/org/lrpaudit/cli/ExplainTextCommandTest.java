@@ -60,7 +60,11 @@ class ExplainTextCommandTest {
     }
   }
 
-  static synchronized Run runWithStdin(String stdin, String... args) {
+  static Run runWithStdin(String stdin, String... args) {
+    return runWithStdinBytes(stdin.getBytes(StandardCharsets.UTF_8), args);
+  }
+
+  static synchronized Run runWithStdinBytes(byte[] stdin, String... args) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     InputStream in = System.in;
@@ -69,7 +73,7 @@ class ExplainTextCommandTest {
     try {
       System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+      System.setIn(new ByteArrayInputStream(stdin));
       int exit = Main.run(args);
       System.out.flush();
       System.err.flush();
@@ -197,30 +201,58 @@ class ExplainTextCommandTest {
   @Test
   void textsFromStandardInputOnePerLine() {
     Run r = runWithStdin("the movie was great\n\n   \nA boring mess\r\nfun\n", "explain-text", "--model", model);
-    assertEquals(0, r.exit(), r.err());
+    assertEquals(2, r.exit(), "two lines could not be explained: " + r.err());
     List<JsonNode> rows = r.lines();
     assertEquals(5, rows.size());
     String[] texts = {"the movie was great", "", "   ", "A boring mess", "fun"};
-    for (int i = 0; i < texts.length; i++) {
+    for (int i : new int[] {0, 3, 4}) {
       assertRow(rows.get(i), texts[i]);
     }
-    assertEquals(List.of("[CLS]", "[SEP]"), tokens(rows.get(1)));
-    assertEquals(List.of("[CLS]", "[SEP]"), tokens(rows.get(2)));
+    assertError(rows.get(1), "", "empty_text");
+    assertError(rows.get(2), "   ", "empty_text");
     assertEquals(List.of("[CLS]", "a", "boring", "mess", "[SEP]"), tokens(rows.get(3)));
+    assertTrue(r.err().contains("2 of 5 texts not explained {empty_text=2}"), r.err());
+  }
+
+  /**
+   * The explain job's rules (README, "Error codes"), row for row: explain-text used to explain "[CLS] [SEP]" for an
+   * empty text and to turn a lone surrogate into U+FFFD. BadRowsTest checks the job gives these same statuses.
+   */
+  @Test
+  void emptyWhitespaceControlOnlyAndInvalidUnicodeTextsGetTheJobsStatus() {
+    Run r = run("explain-text", "--model", model, "", " \t \u00a0", "\u0001\u0002\u0003", "a lone \ud800 surrogate",
+        "a good film");
+    assertEquals(2, r.exit(), r.err());
+    List<JsonNode> rows = r.lines();
+    assertEquals(5, rows.size());
+    assertError(rows.get(0), "", "empty_text");
+    assertError(rows.get(1), " \t \u00a0", "empty_text");
+    assertError(rows.get(2), "\u0001\u0002\u0003", "no_tokens");
+    assertError(rows.get(3), "a lone \ud800 surrogate", "invalid_unicode");
+    assertTrue(rows.get(3).get("error").asText().contains("U+D800"), rows.get(3).toString());
+    assertTrue(r.out().contains("\\uD800"), "the surrogate is printed as a JSON escape, not as '?': " + r.out());
+    assertRow(rows.get(4), "a good film");
   }
 
   @Test
-  void emptyAndWhitespaceTextsGiveOnlyClsAndSep() {
-    Run r = run("explain-text", "--model", model, "", " \t ");
-    assertEquals(0, r.exit(), r.err());
+  void aStandardInputLineThatIsNotUtf8IsInvalidUnicodeNotReplaced() {
+    byte[] surrogate = {'o', 'k', '\n', 'a', ' ', (byte) 0xED, (byte) 0xA0, (byte) 0x80, ' ', 'b', '\n', (byte) 0xFF, '\n'};
+    Run r = runWithStdinBytes(surrogate, "explain-text", "--model", model);
+    assertEquals(2, r.exit(), r.err());
     List<JsonNode> rows = r.lines();
-    assertEquals(2, rows.size());
-    assertRow(rows.get(0), "");
-    assertRow(rows.get(1), " \t ");
-    for (JsonNode row : rows) {
-      assertEquals(List.of("[CLS]", "[SEP]"), tokens(row));
-      assertEquals(2, row.get("words").size());
-    }
+    assertEquals(3, rows.size());
+    assertRow(rows.get(0), "ok");
+    assertEquals("invalid_unicode", rows.get(1).get("status").asText(), rows.get(1).toString());
+    assertTrue(rows.get(1).get("error").asText().contains("line 2 of standard input is not valid UTF-8 (byte 0xED at "
+        + "byte 2)"), rows.get(1).toString());
+    assertEquals("invalid_unicode", rows.get(2).get("status").asText());
+  }
+
+  private static void assertError(JsonNode row, String text, String status) {
+    assertEquals(List.of("text", "status", "error"), fieldNames(row), row.toString());
+    assertEquals(text, row.get("text").asText());
+    assertEquals(status, row.get("status").asText(), row.toString());
+    assertFalse(row.get("error").asText().isEmpty());
   }
 
   @Test

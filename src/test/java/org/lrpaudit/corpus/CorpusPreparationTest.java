@@ -61,6 +61,41 @@ class CorpusPreparationTest {
         report);
   }
 
+  /** A rerun replaces its own four files; a user's file of the same name in --out is never replaced. */
+  @Test
+  void aUsersCorpusFileInTheOutputFolderIsNeverReplaced() throws Exception {
+    Path raw = Fixtures.raw(tmp.resolve("raw"));
+    Path out = tmp.resolve("out");
+    CorpusPreparation.run(options(raw, out), s -> { });
+    CorpusPreparation.run(options(raw, out), s -> { }); // our own files: replaced
+    Path mine = Files.createDirectories(tmp.resolve("mine"));
+    Files.writeString(mine.resolve("corpus.csv"), "my,own,columns\n1,2,3\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> CorpusPreparation.run(options(raw, mine), s -> { }));
+    assertTrue(e.getMessage().contains(mine.resolve("corpus.csv") + " exists and was not written by prepare-corpus"),
+        e.getMessage());
+    assertEquals("my,own,columns\n1,2,3\n", Files.readString(mine.resolve("corpus.csv")));
+    try (var files = Files.list(mine)) {
+      assertEquals(1, files.count(), "nothing written beside it");
+    }
+    Files.delete(mine.resolve("corpus.csv"));
+    Files.writeString(mine.resolve("audit_corpus.parquet"), "not parquet");
+    e = assertThrows(IllegalArgumentException.class, () -> CorpusPreparation.run(options(raw, mine), s -> { }));
+    assertTrue(e.getMessage().contains("audit_corpus.parquet exists and was not written"), e.getMessage());
+    assertEquals("not parquet", Files.readString(mine.resolve("audit_corpus.parquet")));
+  }
+
+  /** An unterminated quote in the Pang & Lee CSV swallowed the records after it into one text. */
+  @Test
+  void aRawCsvRecordWithAnUnterminatedQuoteIsNamed() throws Exception {
+    Path raw = Fixtures.raw(tmp.resolve("raw"));
+    Path pang = RawSources.file(raw, RawSources.PANG_LEE);
+    Files.writeString(pang, "1,\"a fine film \r\n\"\r\n-1,\"a dull one \r\n1,\"a third \r\n\"\r\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RawSources.readPangLee(pang));
+    assertTrue(e.getMessage().startsWith(pang + ": ") && e.getMessage().contains(
+        "lines 3-4 (id '-1'): a quote opened on line 3 is closed on line 4"), e.getMessage());
+  }
+
   @Test
   void missingRawSourceFileIsNamedAndNothingIsWritten() throws Exception {
     Path raw = Fixtures.raw(tmp.resolve("raw"));

@@ -67,4 +67,18 @@ class DashboardTest {
     assertTrue(html.contains("The relevance table /x (run r) cannot be read: gone"));
     assertTrue(html.contains("The probe stage is not part of this audit."));
   }
+
+  /** A page is replaced only when it is one of ours: a user's index.html in --output is never overwritten. */
+  @Test
+  void aUsersIndexHtmlIsNeverReplaced(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path page = dir.resolve(DashboardJob.PAGE);
+    java.nio.file.Files.writeString(page, "<html><title>my site</title></html>");
+    org.lrpaudit.audit.AuditException e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.lrpaudit.audit.AuditException.class,
+        () -> DashboardJob.write(dir.resolve("no-history"), null, dir, 0, List.of(), () -> null));
+    assertTrue(e.getMessage().contains("is not a dashboard lrp-audit wrote"), e.getMessage());
+    assertEquals("<html><title>my site</title></html>", java.nio.file.Files.readString(page));
+    java.nio.file.Files.writeString(page, "<!DOCTYPE html>\n<html lang=\"en\"><head>" + DashboardJob.TITLE_MARK + "a1</title>");
+    DashboardJob.requireOwnPage(page); // ours: may be replaced
+  }
 }

@@ -65,6 +65,35 @@ class BadJobsTest {
     assertTrue(fails(unknown, out, "run-id", "r").contains("--input-format"));
   }
 
+  /**
+   * Spark's multiLine CSV reader merges the rows after an unterminated quote into one text (3 physical rows -> 1 input
+   * row) and shifts the cells of a row with a stray delimiter, without a word. The job fails first, naming file, lines
+   * and ids; through the command line that is exit 2.
+   */
+  @Test
+  void csvRowsRunTogetherFailTheJobNamingTheRows(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("out");
+    Path merged = Files.writeString(dir.resolve("merged.csv"), "id,text,label\na,\"a good film,1\nb,a dull plot,0\n"
+        + "c,fine,1\n");
+    String m = fails(merged, out, "run-id", "r");
+    assertTrue(m.contains("1 malformed CSV record") && m.contains("merged.csv: 1 malformed CSV record (4 lines read as 1 rows)")
+        && m.contains("lines 2-4 (id 'a'): the quote opened on line 2 is never closed"), m);
+    Path closedLater = Files.writeString(dir.resolve("later.tsv"), "id\ttext\na\t\"a good film\nb\t\"dull\"\nc\tok\n");
+    m = fails(closedLater, out, "run-id", "r");
+    assertTrue(m.contains("lines 2-3 (id 'a'): a quote opened on line 2 is closed on line 3"), m);
+    Path stray = Files.writeString(dir.resolve("stray.csv"), "id,text,label\na,good, funny,1\nb,fine,0\n");
+    m = fails(stray, out, "run-id", "r");
+    assertTrue(m.contains("line 2 (id 'a'): 4 fields, but the header has 3"), m);
+    assertEquals(2, org.lrpaudit.cli.Main.run("explain", "--model", SparkTests.model().toString(), "--input",
+        merged.toString(), "--output", out.toString()));
+    assertFalse(Files.exists(out));
+
+    // CRLF files read as LF files do, with quoted line breaks kept.
+    Path crlf = Files.writeString(dir.resolve("crlf.csv"), "id,text,label\r\na,\"two\r\nlines\",1\r\nb,fine,0\r\n");
+    ExplainJob.ExplainSummary s = SparkTests.run(spark, crlf, out, "run-id", "crlf");
+    assertEquals(2, s.rowsIn());
+  }
+
   @Test
   void modelAndOutputProblemsFailUpFront(@TempDir Path dir) throws Exception {
     Path input = SparkTests.jsonl(dir.resolve("c.jsonl"), SparkTests.sentences(20, 8, 1));

@@ -102,6 +102,56 @@ class BadRowsTest {
     }
   }
 
+  /**
+   * explain-text and the job agree on texts that cannot be explained: the same status for empty, whitespace-only,
+   * control-only and invalid-Unicode texts (explain-text used to explain [CLS] [SEP] and to replace a lone surrogate by
+   * U+FFFD), and both explain the rest.
+   */
+  @Test
+  void explainTextGivesTheJobsStatusForEveryText(@TempDir Path dir) throws Exception {
+    List<String> texts = List.of("the film was wonderful", "", " \t \u00a0 ", "\u0001\u0002\u0003",
+        "a lone \ud800 surrogate", "a \udc00 low one", "the \u0001plot\u0007 was dull");
+    List<String> lines = new java.util.ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      lines.add("{\"id\": \"t" + i + "\", \"text\": " + new com.fasterxml.jackson.databind.ObjectMapper()
+          .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.ESCAPE_NON_ASCII).writeValueAsString(texts.get(i)) + "}");
+    }
+    Path input = Files.write(dir.resolve("texts.jsonl"), lines, StandardCharsets.UTF_8);
+    Path out = dir.resolve("out");
+    SparkTests.run(spark, input, out, "run-id", "agree");
+    Map<String, String> job = new HashMap<>();
+    for (Row r : spark.read().parquet(out.toString()).collectAsList()) {
+      job.put(r.getAs("id"), r.getAs("status"));
+    }
+
+    String[] args = new String[texts.size() + 3];
+    args[0] = "explain-text";
+    args[1] = "--model";
+    args[2] = SparkTests.model().toString();
+    for (int i = 0; i < texts.size(); i++) {
+      args[i + 3] = texts.get(i);
+    }
+    java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    int exit;
+    try {
+      System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+      exit = org.lrpaudit.cli.Main.run(args);
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(2, exit, "some texts were not explained");
+    List<String> printed = captured.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(texts.size(), printed.size());
+    for (int i = 0; i < texts.size(); i++) {
+      com.fasterxml.jackson.databind.JsonNode row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(printed.get(i));
+      String cli = row.has("status") ? row.get("status").asText() : "ok";
+      assertEquals(job.get("t" + i), cli, "text " + i + " " + texts.get(i).codePoints().boxed().toList());
+    }
+    assertEquals(List.of("ok", "empty_text", "empty_text", "no_tokens", "invalid_unicode", "invalid_unicode", "ok"),
+        java.util.stream.IntStream.range(0, texts.size()).mapToObj(i -> job.get("t" + i)).toList());
+  }
+
   @Test
   void csvWithQuotesNewlinesEmptyFieldsAndGoldLabels(@TempDir Path dir) throws Exception {
     String csv = "\uFEFFid,text,label\n"

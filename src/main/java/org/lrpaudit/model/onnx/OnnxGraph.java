@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.lrpaudit.model.CheckpointException;
+import org.lrpaudit.model.FileLimits;
 import org.lrpaudit.model.SafetensorsFile;
 
 /**
@@ -249,11 +250,7 @@ public final class OnnxGraph {
     }
 
     public long numel() {
-      long n = 1;
-      for (long d : dims) {
-        n *= d;
-      }
-      return n;
+      return FileLimits.numel(dims, "tensor '" + name + "'");
     }
 
     /** The values as float32, row-major, widening FLOAT16 and BFLOAT16 and narrowing DOUBLE. */
@@ -339,15 +336,8 @@ public final class OnnxGraph {
     }
 
     private int checkedNumel() {
-      for (long d : dims) {
-        if (d < 0) {
-          throw new CheckpointException("tensor '" + name + "' has a negative dimension: " + Arrays.toString(dims));
-        }
-      }
       long n = numel();
-      if (n > Integer.MAX_VALUE - 8) {
-        throw new CheckpointException("tensor '" + name + "' has " + n + " elements, more than one Java array holds");
-      }
+      FileLimits.tensorBytes(n, 8, "tensor '" + name + "'"); // the widest array it becomes (long[] or float[])
       return (int) n;
     }
 
@@ -369,6 +359,8 @@ public final class OnnxGraph {
 
   /** A recursive-descent reader over one CodedInputStream; positions are offsets into the mapped file. */
   private static final class Parser {
+    /** Deepest nesting of protobuf groups skipped (protobuf-java's default recursion limit). */
+    private static final int MAX_GROUP_DEPTH = 100;
     private final Path path;
     private final ByteBuffer file;
     private final CodedInputStream in;
@@ -399,7 +391,7 @@ public final class OnnxGraph {
             graph = graph();
             in.popLimit(old);
           }
-          default -> in.skipField(tag);
+          default -> skip(tag);
         }
       }
       if (graph == null || irVersion <= 0) {
@@ -431,7 +423,7 @@ public final class OnnxGraph {
           case 12 -> outputs.add(message(tag, "GraphProto.output", this::valueInfoName));
           case 15 -> throw new CheckpointException(path + ": the graph holds sparse initializers, which lrp-audit does "
               + "not read (export with dense weights)");
-          default -> in.skipField(tag);
+          default -> skip(tag);
         }
       }
       return new Parts(nodes, initializers, inputs, outputs);
@@ -456,7 +448,7 @@ public final class OnnxGraph {
             Attribute a = message(tag, "NodeProto.attribute", this::attribute);
             attributes.put(a.name(), a);
           }
-          default -> in.skipField(tag);
+          default -> skip(tag);
         }
       }
       return new Node(name, op, domain.equals("ai.onnx") ? "" : domain, inputs, outputs, attributes);
@@ -489,7 +481,7 @@ public final class OnnxGraph {
           case 5 -> t = message(tag, "AttributeProto.t", this::tensor);
           case 7 -> floats = readFloats(tag, floats == null ? new FloatList() : floats);
           case 8 -> ints = readVarints(tag, ints == null ? new LongList() : ints);
-          default -> in.skipField(tag);
+          default -> skip(tag);
         }
       }
       return new Attribute(name, f, i, s, t, floats == null ? null : floats.toArray(), ints == null ? null : ints.toArray());
@@ -507,7 +499,12 @@ public final class OnnxGraph {
       int tag;
       while ((tag = in.readTag()) != 0) {
         switch (WireFormat.getTagFieldNumber(tag)) {
-          case 1 -> readVarints(tag, dims);
+          case 1 -> {
+            readVarints(tag, dims);
+            if (dims.size() > FileLimits.MAX_RANK) {
+              throw new CheckpointException(path + ": a tensor has more than " + FileLimits.MAX_RANK + " dimensions");
+            }
+          }
           case 2 -> {
             expect(tag, WireFormat.WIRETYPE_VARINT, "TensorProto.data_type");
             dataType = in.readInt32();
@@ -530,13 +527,13 @@ public final class OnnxGraph {
           case 10 -> doubleData = readDoubles(tag, doubleData == null ? new DoubleList() : doubleData);
           case 13 -> {
             external = true;
-            in.skipField(tag);
+            skip(tag);
           }
           case 14 -> {
             expect(tag, WireFormat.WIRETYPE_VARINT, "TensorProto.data_location");
             external |= in.readInt32() == 1;
           }
-          default -> in.skipField(tag);
+          default -> skip(tag);
         }
       }
       if (external) {
@@ -555,7 +552,7 @@ public final class OnnxGraph {
         if (WireFormat.getTagFieldNumber(tag) == 1) {
           name = string(tag, "ValueInfoProto.name");
         } else {
-          in.skipField(tag);
+          skip(tag);
         }
       }
       return name;
@@ -636,6 +633,50 @@ public final class OnnxGraph {
       return out;
     }
 
+    /**
+     * Skips a field the importer does not need. Groups (a protobuf 2 feature ONNX never uses) are skipped here without
+     * recursion and with a depth bound: protobuf-java's own skipField recurses once per nesting level, so a file of
+     * nested group starts (b'\x13' * 300000) would overflow the stack.
+     */
+    private void skip(int tag) throws IOException {
+      int wire = WireFormat.getTagWireType(tag);
+      if (wire == WireFormat.WIRETYPE_END_GROUP) {
+        throw new InvalidProtocolBufferException("an end-group tag (field " + WireFormat.getTagFieldNumber(tag)
+            + ") at byte " + in.getTotalBytesRead() + " closes no group");
+      }
+      if (wire != WireFormat.WIRETYPE_START_GROUP) {
+        in.skipField(tag);
+        return;
+      }
+      int[] open = new int[MAX_GROUP_DEPTH];
+      int depth = 0;
+      open[depth++] = WireFormat.getTagFieldNumber(tag);
+      while (depth > 0) {
+        int t = in.readTag();
+        if (t == 0) {
+          throw new InvalidProtocolBufferException("a protobuf group (field " + open[depth - 1] + ") is not closed "
+              + "before the end of its message (truncated or not ONNX)");
+        }
+        switch (WireFormat.getTagWireType(t)) {
+          case WireFormat.WIRETYPE_START_GROUP -> {
+            if (depth == MAX_GROUP_DEPTH) {
+              throw new InvalidProtocolBufferException("protobuf groups nested more than " + MAX_GROUP_DEPTH
+                  + " deep at byte " + in.getTotalBytesRead() + " (not an ONNX model)");
+            }
+            open[depth++] = WireFormat.getTagFieldNumber(t);
+          }
+          case WireFormat.WIRETYPE_END_GROUP -> {
+            if (WireFormat.getTagFieldNumber(t) != open[depth - 1]) {
+              throw new InvalidProtocolBufferException("end-group tag of field " + WireFormat.getTagFieldNumber(t)
+                  + " closes the group of field " + open[depth - 1]);
+            }
+            depth--;
+          }
+          default -> in.skipField(t);
+        }
+      }
+    }
+
     private static void expect(int tag, int wireType, String field) throws InvalidProtocolBufferException {
       if (WireFormat.getTagWireType(tag) != wireType) {
         throw new InvalidProtocolBufferException(field + " (field " + WireFormat.getTagFieldNumber(tag)
@@ -644,6 +685,9 @@ public final class OnnxGraph {
     }
   }
 
+  /** Most values one repeated field (float_data, int64_data, dims, ...) may hold: 1 GiB of longs. */
+  static final int MAX_REPEATED = 1 << 27;
+
   /** Growable primitive arrays, so large typed tensors are not boxed. */
   private static final class FloatList {
     private float[] a = new float[16];
@@ -651,6 +695,10 @@ public final class OnnxGraph {
 
     void add(float v) {
       if (n == a.length) {
+        if (n >= MAX_REPEATED) {
+          throw new CheckpointException("a repeated field holds more than " + MAX_REPEATED + " values; store large "
+              + "tensors in raw_data");
+        }
         a = Arrays.copyOf(a, n * 2);
       }
       a[n++] = v;
@@ -667,6 +715,10 @@ public final class OnnxGraph {
 
     void add(long v) {
       if (n == a.length) {
+        if (n >= MAX_REPEATED) {
+          throw new CheckpointException("a repeated field holds more than " + MAX_REPEATED + " values; store large "
+              + "tensors in raw_data");
+        }
         a = Arrays.copyOf(a, n * 2);
       }
       a[n++] = v;
@@ -674,6 +726,10 @@ public final class OnnxGraph {
 
     long[] toArray() {
       return Arrays.copyOf(a, n);
+    }
+
+    int size() {
+      return n;
     }
   }
 
@@ -683,6 +739,10 @@ public final class OnnxGraph {
 
     void add(double v) {
       if (n == a.length) {
+        if (n >= MAX_REPEATED) {
+          throw new CheckpointException("a repeated field holds more than " + MAX_REPEATED + " values; store large "
+              + "tensors in raw_data");
+        }
         a = Arrays.copyOf(a, n * 2);
       }
       a[n++] = v;

@@ -24,6 +24,7 @@ import java.util.Random;
 import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.model.CheckpointWriter;
 import org.lrpaudit.model.CheckpointException;
+import org.lrpaudit.model.FileLimits;
 import org.lrpaudit.model.ModelConfig;
 import org.lrpaudit.model.SafetensorsFile;
 import org.lrpaudit.model.SequenceClassifier;
@@ -130,12 +131,7 @@ public final class OnnxImporter {
     if (!Files.isRegularFile(file)) {
       throw new CheckpointException("tokenizer file not found: " + file);
     }
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(file.toFile());
-    } catch (IOException e) {
-      throw new CheckpointException(file + ": not valid JSON (" + e.getMessage() + ")", e);
-    }
+    JsonNode root = FileLimits.readJson(file, FileLimits.MAX_TOKENIZER_BYTES, "tokenizer.json");
     JsonNode vocab = root == null ? null : root.path("model").path("vocab");
     if (vocab == null || !vocab.isObject() || vocab.isEmpty()) {
       throw new CheckpointException(file + ": no vocabulary under model.vocab; a HuggingFace tokenizer.json of a "
@@ -164,7 +160,8 @@ public final class OnnxImporter {
   }
 
   private static NamedTensor normal(String name, Random rnd, int rows, int cols) {
-    float[] v = new float[rows * cols];
+    long n = FileLimits.numel(new long[] {rows, cols}, "the new " + name);
+    float[] v = new float[FileLimits.tensorBytes(n, 4, "the new " + name) / 4];
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) (rnd.nextGaussian() * HEAD_INIT_STD);
     }

@@ -57,6 +57,42 @@ class OnnxImportErrorsTest {
     assertTrue(missing.getMessage().contains("not found"), missing.getMessage());
   }
 
+  /**
+   * b'\x13' * 300000: 300,000 nested protobuf group starts (field 2, wire type 3). protobuf-java 3.21's skipField
+   * recursed once per level (CVE-2024-7254): StackOverflowError, exit 1 and a 1,000-line trace. Now a message naming
+   * the file, exit 2.
+   */
+  @Test
+  void deeplyNestedProtobufGroupsAreRefusedWithoutOverflowingTheStack() throws IOException {
+    byte[] groups = new byte[300_000];
+    java.util.Arrays.fill(groups, (byte) 0x13);
+    Path file = Files.write(tmp.resolve("groups.onnx"), groups);
+    CheckpointException e = fails(file, MiniLm.tokenizer(), null);
+    assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("nested more than 100 deep"),
+        e.getMessage());
+    // The same groups inside a graph (ModelProto field 7, then GraphProto field 2 as a group).
+    byte[] inner = new byte[1000];
+    java.util.Arrays.fill(inner, (byte) 0x13);
+    java.io.ByteArrayOutputStream nested = new java.io.ByteArrayOutputStream();
+    nested.write(0x3a); // field 7, length-delimited
+    nested.write(0xe8); // 1000 as a varint
+    nested.write(0x07);
+    nested.write(inner);
+    e = fails(Files.write(tmp.resolve("graph-groups.onnx"), nested.toByteArray()), MiniLm.tokenizer(), null);
+    assertTrue(e.getMessage().contains("nested more than 100 deep"), e.getMessage());
+    assertEquals(2, Main.run("import-onnx", "--onnx", file.toString(), "--tokenizer", MiniLm.tokenizer().toString(),
+        "--out", tmp.resolve("cli-groups").toString()));
+  }
+
+  @Test
+  void aShallowGroupIsSkippedAndAStrayEndGroupRefused() throws IOException {
+    // field 2 group { field 1 varint 5 } end group, then nothing else: a readable protobuf that is not ONNX.
+    Path shallow = Files.write(tmp.resolve("shallow.onnx"), new byte[] {0x13, 0x08, 0x05, 0x14});
+    assertTrue(fails(shallow, MiniLm.tokenizer(), null).getMessage().contains("not an ONNX model"));
+    Path stray = Files.write(tmp.resolve("stray.onnx"), new byte[] {0x14});
+    assertTrue(fails(stray, MiniLm.tokenizer(), null).getMessage().contains("closes no group"));
+  }
+
   @Test
   void graphMissingALayersMatMul() {
     SyntheticOnnx s = synthetic();
