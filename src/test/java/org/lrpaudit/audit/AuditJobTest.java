@@ -117,6 +117,34 @@ class AuditJobTest {
     assertTrue(Files.isRegularFile(dir.resolve("history/records/audit_id=a1.json")));
   }
 
+  /**
+   * Issue 14: a summary whose interval is [NaN, NaN] (Jackson writes NaN as a string) crosses the threshold; a NaN
+   * value no threshold reads is recorded as it is and read back.
+   */
+  @Test
+  void nanIntervalFailsTheCheckAndIsRecorded() throws IOException {
+    Path where = dir.resolve("nan");
+    Path conf = setUp(where, corpus, 0.02, 0.004, List.of("female_male_share_gap interval excludes 0",
+        "female_to_male_delta_p.n >= 1"), "");
+    ObjectNode summary = (ObjectNode) AuditRecord.JSON.readTree(where.resolve("bias/bias_summary.json").toFile());
+    ((ObjectNode) summary.at("/headline/female_male_share_gap")).put("ci_low", Double.NaN).put("ci_high", Double.NaN);
+    Files.writeString(where.resolve("bias/bias_summary.json"), summary.toString());
+    summary = (ObjectNode) AuditRecord.JSON.readTree(where.resolve("probe/probe_summary.json").toFile());
+    ((ObjectNode) summary.at("/headline/female_to_male_delta_p")).put("value", Double.NaN);
+    Files.writeString(where.resolve("probe/probe_summary.json"), summary.toString());
+    Run r = audit(conf, "nan");
+    assertEquals(1, r.status(), r.err());
+    JsonNode rec = record(r);
+    assertEquals("fail", rec.get("status").asText());
+    assertEquals("fail", rec.at("/checks/0/result").asText(), "[NaN, NaN] does not exclude 0");
+    assertTrue(rec.at("/checks/0/reason").asText().contains("is not finite"), rec.toString());
+    assertEquals("pass", rec.at("/checks/1/result").asText());
+    assertTrue(r.err().contains("FAIL  female_male_share_gap interval excludes 0"), r.err());
+    List<AuditRecord> history = new AuditHistory(dir.resolve("history")).read();
+    assertEquals(1, history.size());
+    assertTrue(history.get(0).headline().get("female_to_male_delta_p").value().isNaN(), "NaN recorded and read back");
+  }
+
   @Test
   void brokenConfigurationsExitTwoAndRecordNothing() throws IOException {
     Map<String, String[]> cases = new LinkedHashMap<>();
