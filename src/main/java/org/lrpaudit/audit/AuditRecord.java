@@ -2,6 +2,10 @@ package org.lrpaudit.audit;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,11 +44,31 @@ public record AuditRecord(String auditId, String time, String status, int exitCo
   public record Outputs(Map<String, String> summaries, Map<String, String> statsCsv,
       AuditConf.RelevanceOutput relevance) {}
 
-  /** snake_case JSON, keys of maps sorted, pretty; unknown fields ignored so older readers take newer records. */
-  public static final ObjectMapper JSON = JsonMapper.builder()
+  /**
+   * snake_case JSON, keys of maps sorted, pretty; unknown fields ignored so older readers take newer records. UTF-16
+   * surrogates are written as \\u escapes: a summary may hold a lone one (JSON "\\ud800" is legal), which has no UTF-8
+   * form, and the record must still be written, unchanged.
+   */
+  public static final ObjectMapper JSON = JsonMapper.builder(new JsonFactoryBuilder()
+          .characterEscapes(new SurrogateEscapes()).build())
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.INDENT_OUTPUT)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
+
+  /** Standard JSON escapes, plus every UTF-16 surrogate as a backslash-u escape (pairs as two, as JSON allows). */
+  private static final class SurrogateEscapes extends CharacterEscapes {
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return Character.isSurrogate((char) ch) ? new SerializedString(String.format("\\u%04x", ch)) : null;
+    }
+  }
 }
