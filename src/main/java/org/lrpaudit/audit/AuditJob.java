@@ -131,7 +131,8 @@ public final class AuditJob {
     } catch (IOException notJson) {
       text = text.replaceAll("\\s*\\R\\s*", " ");
     }
-    LOG.info("audit: stage {} printed: {}", stage, text.length() <= 600 ? text : text.substring(0, 600) + " ...");
+    int cut = Character.isHighSurrogate(text.length() > 600 ? text.charAt(599) : 'x') ? 599 : 600; // not in a pair
+    LOG.info("audit: stage {} printed: {}", stage, text.length() <= 600 ? text : text.substring(0, cut) + " ...");
   }
 
   private static String modelId(String model) {

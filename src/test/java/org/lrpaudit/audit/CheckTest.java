@@ -123,6 +123,16 @@ class CheckTest {
   }
 
   @Test
+  void headlineCountsMustBeWholeNumbers() throws Exception {
+    for (String n : List.of("\"NaN\"", "12.7", "\"Infinity\"", "1e30")) {
+      var node = AuditRecord.JSON.readTree("{\"value\": 0.1, \"n\": " + n + "}");
+      assertThrows(AuditException.class, () -> Headline.fromJson("bias", "g", node, "s.json"), n);
+    }
+    assertEquals(80L, Headline.fromJson("bias", "g", AuditRecord.JSON.readTree("{\"value\": 0.1, \"n\": 80.0}"),
+        "s.json").n());
+  }
+
+  @Test
   void brokenThresholdsNameThemselves() {
     assertTrue(assertThrows(AuditException.class, () -> Check.parse("gap is small")).getMessage()
         .contains("\"gap is small\" is not of the form"));
