@@ -128,7 +128,7 @@ public final class AuditHistory {
    */
   public void write(AuditRecord record) throws IOException {
     Path recordFile = dir.resolve(RECORDS).resolve("audit_id=" + record.auditId() + ".json");
-    byte[] recordBytes = AuditRecord.JSON.writeValueAsString(record).getBytes(StandardCharsets.UTF_8);
+    byte[] recordBytes = AuditRecord.toJson(record).getBytes(StandardCharsets.UTF_8);
     Files.createDirectories(dir.resolve(RECORDS));
     synchronized (AuditHistory.class) { // FileLock is per process: threads of this JVM queue here
       try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
@@ -153,7 +153,7 @@ public final class AuditHistory {
           Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
           swapped = true;
           syncDirectory(table);
-          writeAtomically(dir.resolve(TABLE + ".json"), AuditRecord.JSON.writeValueAsString(all));
+          writeAtomically(dir.resolve(TABLE + ".json"), AuditRecord.toJson(all));
           writeCsv(all);
           writeAtomically(recordFile, recordBytes); // the commit
         } catch (IOException | RuntimeException | Error e) {
@@ -179,7 +179,7 @@ public final class AuditHistory {
       if (previous != null && Files.exists(previous)) {
         Files.move(previous, target, StandardCopyOption.ATOMIC_MOVE);
       }
-      writeAtomically(dir.resolve(TABLE + ".json"), AuditRecord.JSON.writeValueAsString(committed));
+      writeAtomically(dir.resolve(TABLE + ".json"), AuditRecord.toJson(committed));
       writeCsv(committed);
     } catch (IOException | RuntimeException e) {
       failure.addSuppressed(e); // the next write repairs what is left (repair())

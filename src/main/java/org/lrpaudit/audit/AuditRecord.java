@@ -2,10 +2,6 @@ package org.lrpaudit.audit;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,31 +40,38 @@ public record AuditRecord(String auditId, String time, String status, int exitCo
   public record Outputs(Map<String, String> summaries, Map<String, String> statsCsv,
       AuditConf.RelevanceOutput relevance) {}
 
-  /**
-   * snake_case JSON, keys of maps sorted, pretty; unknown fields ignored so older readers take newer records. UTF-16
-   * surrogates are written as \\u escapes: a summary may hold a lone one (JSON "\\ud800" is legal), which has no UTF-8
-   * form, and the record must still be written, unchanged.
-   */
-  public static final ObjectMapper JSON = JsonMapper.builder(new JsonFactoryBuilder()
-          .characterEscapes(new SurrogateEscapes()).build())
+  /** snake_case JSON, keys of maps sorted, pretty; unknown fields ignored so older readers take newer records. */
+  public static final ObjectMapper JSON = JsonMapper.builder()
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.INDENT_OUTPUT)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
 
-  /** Standard JSON escapes, plus every UTF-16 surrogate as a backslash-u escape (pairs as two, as JSON allows). */
-  private static final class SurrogateEscapes extends CharacterEscapes {
-    private final int[] ascii = standardAsciiEscapesForJSON();
-
-    @Override
-    public int[] getEscapeCodesForAscii() {
-      return ascii;
+  /**
+   * value as JSON text (JSON above) that can be written as UTF-8: an unpaired UTF-16 surrogate, which a summary may
+   * hold (JSON "\\ud800" is legal) and which has no UTF-8 form, is written as its backslash-u escape, so the record
+   * is still written, and reads back unchanged. Paired surrogates (emoji) stay as they are.
+   */
+  public static String toJson(Object value) throws com.fasterxml.jackson.core.JsonProcessingException {
+    String text = JSON.writeValueAsString(value);
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        if (out != null) {
+          out.append(c).append(text.charAt(i + 1));
+        }
+        i++;
+      } else if (Character.isSurrogate(c)) { // only inside a JSON string, where an escape means the same char
+        if (out == null) {
+          out = new StringBuilder(text.length() + 16).append(text, 0, i);
+        }
+        out.append(String.format("\\u%04x", (int) c));
+      } else if (out != null) {
+        out.append(c);
+      }
     }
-
-    @Override
-    public SerializableString getEscapeSequence(int ch) {
-      return Character.isSurrogate((char) ch) ? new SerializedString(String.format("\\u%04x", ch)) : null;
-    }
+    return out == null ? text : out.toString();
   }
 }

@@ -42,7 +42,7 @@ final class AuditCommand implements Callable<Integer> {
             + (check.reason() != null && !check.result().equals(CheckResult.PASS) ? ": " + check.reason() : ""));
       }
       System.err.println("audit " + r.auditId() + ": " + r.status() + ", recorded in " + c.history());
-      System.out.println(AuditRecord.JSON.writeValueAsString(r));
+      System.out.println(AuditRecord.toJson(r));
       return r.exitCode();
     } catch (AuditException e) {
       System.err.println("lrp-audit audit: error: " + e.getMessage());

@@ -96,6 +96,9 @@ class DashboardTest {
     assertTrue(html.contains("described \uFFFD here"));
     assertEquals("described \ud800 here", new AuditHistory(dir.resolve("history")).read().get(0).headline()
         .get("g" + EMOJI).description(), "recorded unchanged");
+    String record = Files.readString(dir.resolve("history/records/audit_id=a1.json"), StandardCharsets.UTF_8);
+    assertTrue(record.contains("described \\ud800 here") && record.contains("g" + EMOJI), "lone surrogates escaped, "
+        + "emoji as they are: " + record);
   }
 
   /** The page DashboardJob writes for one recorded audit with a bias summary of one term and one group. */
@@ -106,7 +109,7 @@ class DashboardTest {
     bias.putArray("groups").addObject().put("kind", kind).put("statistic", "mean_share")
         .put("predicted_class", "all").put("value", 0.1).put("n", 4);
     Path summary = dir.resolve("bias_summary.json");
-    Files.writeString(summary, AuditRecord.JSON.writeValueAsString(bias)); // surrogates as \\u escapes, as JSON allows
+    Files.writeString(summary, AuditRecord.toJson(bias)); // a lone surrogate as a \\u escape, as JSON allows
     Headline h = new Headline("bias", "g" + EMOJI, 0.1, 0.0, 0.2, 0.5, 3L, description);
     AuditRecord audit = new AuditRecord("a1", "2026-11-26T10:00:00Z", AuditRecord.PASS, 0, "m", "m", "c", "f",
         new TreeMap<>(Map.of(h.name(), h)), List.of(new CheckResult(h.name() + " <= 1", h.name(), "value", "<=", 1, 0.1,
