@@ -6,7 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,10 +40,21 @@ public final class AuditJob {
     this.clock = clock;
   }
 
-  /** Runs the audit described by conf; throws AuditException when it cannot run. */
+  /**
+   * Runs the audit described by conf; throws AuditException when it cannot run, also when another run of the same
+   * audit id holds its lock (AuditLock, held from before the first stage until the record is written).
+   */
   public AuditRecord run(AuditConf conf) throws IOException {
     Instant start = clock.instant();
     checkRegistered(conf.stages());
+    Path historyDir = AuditHistory.local(conf.history());
+    try (AuditLock lock = AuditLock.acquire(historyDir, conf.id(), "audit " + conf.id() + " of model "
+        + conf.model())) {
+      return runLocked(conf, start, new AuditHistory(historyDir));
+    }
+  }
+
+  private AuditRecord runLocked(AuditConf conf, Instant start, AuditHistory history) throws IOException {
     Map<String, String> printed = new TreeMap<>();
     for (StageCall stage : conf.stages()) {
       if (stage.run()) {
@@ -70,7 +81,6 @@ public final class AuditJob {
       addErrorRates(stage, printed.get(stage.name()), headline);
     }
 
-    AuditHistory history = new AuditHistory(Paths.get(conf.history()));
     String time = start.toString();
     Optional<AuditRecord> previous = Drift.previous(history.read(), conf.id(), fingerprint, start);
     Drift drift = previous.map(p -> Drift.between(p, headline)).orElse(null);
@@ -184,7 +194,8 @@ public final class AuditJob {
     } catch (IOException notJson) {
       text = text.replaceAll("\\s*\\R\\s*", " ");
     }
-    LOG.info("audit: stage {} printed: {}", stage, text.length() <= 600 ? text : text.substring(0, 600) + " ...");
+    int cut = Character.isHighSurrogate(text.length() > 600 ? text.charAt(599) : 'x') ? 599 : 600; // not in a pair
+    LOG.info("audit: stage {} printed: {}", stage, text.length() <= 600 ? text : text.substring(0, cut) + " ...");
   }
 
   private static String modelId(String model) {

@@ -47,4 +47,31 @@ public record AuditRecord(String auditId, String time, String status, int exitCo
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
+
+  /**
+   * value as JSON text (JSON above) that can be written as UTF-8: an unpaired UTF-16 surrogate, which a summary may
+   * hold (JSON "\\ud800" is legal) and which has no UTF-8 form, is written as its backslash-u escape, so the record
+   * is still written, and reads back unchanged. Paired surrogates (emoji) stay as they are.
+   */
+  public static String toJson(Object value) throws com.fasterxml.jackson.core.JsonProcessingException {
+    String text = JSON.writeValueAsString(value);
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        if (out != null) {
+          out.append(c).append(text.charAt(i + 1));
+        }
+        i++;
+      } else if (Character.isSurrogate(c)) { // only inside a JSON string, where an escape means the same char
+        if (out == null) {
+          out = new StringBuilder(text.length() + 16).append(text, 0, i);
+        }
+        out.append(String.format("\\u%04x", (int) c));
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? text : out.toString();
+  }
 }

@@ -43,7 +43,7 @@ public record Check(String expression, String statistic, Field field, String op,
   public static Check parse(String expression) {
     Matcher m = INTERVAL.matcher(expression);
     if (m.matches()) {
-      return new Check(expression.trim(), m.group(1), null, m.group(2), Double.parseDouble(m.group(3)));
+      return new Check(expression.trim(), m.group(1), null, m.group(2), limit(expression, m.group(3)));
     }
     m = COMPARISON.matcher(expression);
     if (!m.matches()) {
@@ -59,7 +59,16 @@ public record Check(String expression, String statistic, Field field, String op,
             + "value, abs_value, ci_low, ci_high, p_value, n, change, abs_change)");
       }
     }
-    return new Check(expression.trim(), m.group(1), field, m.group(3), Double.parseDouble(m.group(4)));
+    return new Check(expression.trim(), m.group(1), field, m.group(3), limit(expression, m.group(4)));
+  }
+
+  /** The number of a threshold; one that overflows to an infinity would make its check always pass or fail. */
+  private static double limit(String expression, String number) {
+    double v = Double.parseDouble(number);
+    if (!Double.isFinite(v)) {
+      throw new AuditException("threshold \"" + expression + "\": " + number + " is not a finite number");
+    }
+    return v;
   }
 
   public boolean isInterval() {
@@ -69,6 +78,9 @@ public record Check(String expression, String statistic, Field field, String op,
   /**
    * Evaluates the check against this audit's headline statistics and, for drift fields, the previous audit's values
    * (empty when there is none). A statistic that is missing, or a field it does not have, is a configuration error.
+   * A value that is not a finite number (NaN, an infinity; also a previous value, for drift), or an interval whose
+   * ends are out of order, fails the check whatever its operator (IEEE comparisons with NaN are false, so NaN would
+   * otherwise pass {@code !=} and {@code interval excludes}).
    */
   public CheckResult evaluate(Map<String, Headline> headline, Map<String, Double> previousValues) {
     Headline h = headline.get(statistic);
@@ -79,14 +91,18 @@ public record Check(String expression, String statistic, Field field, String op,
     if (isInterval()) {
       double low = required(h.ciLow(), "ci_low");
       double high = required(h.ciHigh(), "ci_high");
+      String problem = !Double.isFinite(low) || !Double.isFinite(high)
+          ? statistic + " interval [" + low + ", " + high + "] is not finite"
+          : low > high ? statistic + " interval [" + low + ", " + high + "] has its ends out of order" : null;
       boolean inside = low <= limit && limit <= high;
-      boolean pass = op.equals(INCLUDES) == inside;
+      boolean pass = problem == null && op.equals(INCLUDES) == inside;
       return new CheckResult(expression, statistic, "interval", op, limit, null, low, high,
-          pass ? CheckResult.PASS : CheckResult.FAIL);
+          pass ? CheckResult.PASS : CheckResult.FAIL, problem);
     }
+    double value = required(h.value(), "value");
     Double actual = switch (field) {
-      case VALUE -> h.value();
-      case ABS_VALUE -> Math.abs(h.value());
+      case VALUE -> value;
+      case ABS_VALUE -> Math.abs(value);
       case CI_LOW -> required(h.ciLow(), "ci_low");
       case CI_HIGH -> required(h.ciHigh(), "ci_high");
       case P_VALUE -> required(h.pValue(), "p_value");
@@ -96,15 +112,20 @@ public record Check(String expression, String statistic, Field field, String op,
         if (previous == null) {
           yield null;
         }
-        double change = h.value() - previous;
+        double change = value - previous;
         yield field == Field.CHANGE ? change : Math.abs(change);
       }
     };
     if (actual == null) {
-      return new CheckResult(expression, statistic, field.key(), op, limit, null, null, null, CheckResult.SKIPPED);
+      return new CheckResult(expression, statistic, field.key(), op, limit, null, null, null, CheckResult.SKIPPED,
+          "no previous audit of this corpus has " + statistic);
     }
-    if (actual.isNaN()) {
-      throw new AuditException("threshold \"" + expression + "\": " + statistic + "." + field.key() + " is NaN");
+    if (!Double.isFinite(actual)) {
+      String why = field.isDrift()
+          ? "the change of " + statistic + " (" + value + " now, " + previousValues.get(statistic)
+              + " in the previous audit) is not finite"
+          : statistic + "." + field.key() + " = " + actual + " is not finite";
+      return new CheckResult(expression, statistic, field.key(), op, limit, actual, null, null, CheckResult.FAIL, why);
     }
     boolean pass = switch (op) {
       case "<=" -> actual <= limit;

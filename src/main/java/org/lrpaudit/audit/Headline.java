@@ -40,6 +40,10 @@ public record Headline(String source, String name, Double value, Double ciLow, D
       throw new AuditException(file + ": headline." + name + " has no numeric value");
     }
     Double n = number(node, "n", name, file);
+    if (n != null && !(Double.isFinite(n) && n == Math.rint(n) && Math.abs(n) <= 1L << 53)) {
+      // a count of "NaN" would otherwise become 0 (Double.longValue), and 12.7 would become 12
+      throw new AuditException(file + ": headline." + name + ".n is not a whole number: " + node.get("n"));
+    }
     JsonNode d = node.get("description");
     return new Headline(source, name, value, number(node, "ci_low", name, file), number(node, "ci_high", name, file),
         number(node, "p_value", name, file), n == null ? null : n.longValue(),

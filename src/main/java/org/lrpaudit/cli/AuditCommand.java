@@ -38,10 +38,11 @@ final class AuditCommand implements Callable<Integer> {
       for (CheckResult check : r.checks()) {
         System.err.println("audit " + r.auditId() + ": " + check.result().toUpperCase() + "  " + check.check()
             + (check.actual() != null ? "  (actual " + check.actual() + ")" : "")
-            + (check.ciLow() != null ? "  (interval [" + check.ciLow() + ", " + check.ciHigh() + "])" : ""));
+            + (check.ciLow() != null ? "  (interval [" + check.ciLow() + ", " + check.ciHigh() + "])" : "")
+            + (check.reason() != null && !check.result().equals(CheckResult.PASS) ? ": " + check.reason() : ""));
       }
       System.err.println("audit " + r.auditId() + ": " + r.status() + ", recorded in " + c.history());
-      System.out.println(AuditRecord.JSON.writeValueAsString(r));
+      System.out.println(AuditRecord.toJson(r));
       return r.exitCode();
     } catch (AuditException e) {
       System.err.println("lrp-audit audit: error: " + e.getMessage());

@@ -52,7 +52,7 @@ final class CurveChart {
       double[] c = e.getValue().get(column);
       XYSeries s = new XYSeries(e.getKey());
       for (int k = 0; k < c.length; k++) {
-        s.add(Curves.fraction(k, c.length), c[k]);
+        s.add(Curves.fraction(k, c.length), drawable(c[k]));
       }
       data.addSeries(s);
     }
@@ -73,6 +73,17 @@ final class CurveChart {
     }
     plot.setRenderer(r);
     return chart;
+  }
+
+  /** Largest magnitude drawn: JFreeChart's axes need a finite range length (+-MAX_VALUE overflows it and throws). */
+  static final double LIMIT = 1e300;
+
+  /**
+   * A curve value as JFreeChart can draw it: NaN and infinities are left out (a gap: JFreeChart skips NaN), and
+   * magnitudes beyond LIMIT are drawn at LIMIT. summary.json and curves/ keep the values themselves.
+   */
+  static double drawable(double v) {
+    return Double.isFinite(v) ? Math.max(-LIMIT, Math.min(LIMIT, v)) : Double.NaN;
   }
 
   String svg() {

@@ -129,10 +129,18 @@ public final class EvaluateJob {
       Map<String, Map<String, double[]>> drawn = new LinkedHashMap<>();
       s.methods().stream().filter(means::containsKey).forEach(m -> drawn.put(m, means.get(m)));
       if (!drawn.isEmpty()) {
-        CurveChart chart = new CurveChart(drawn, String.format("%,d texts, %s", evaluated, s.keepSpecial()
-            ? "[CLS]/[SEP] kept" : "paper protocol ([CLS]/[SEP] perturbed too)"));
-        write(fs, new Path(staging, "curves.svg"), CurveChart.utf8(chart.svg()));
-        write(fs, new Path(staging, "curves.png"), chart.png());
+        // The charts are a view of summary.json: a chart that cannot be drawn is logged, and never costs the results.
+        try {
+          CurveChart chart = new CurveChart(drawn, String.format("%,d texts, %s", evaluated, s.keepSpecial()
+              ? "[CLS]/[SEP] kept" : "paper protocol ([CLS]/[SEP] perturbed too)"));
+          byte[] svg = CurveChart.utf8(chart.svg());
+          byte[] png = chart.png();
+          write(fs, new Path(staging, "curves.svg"), svg);
+          write(fs, new Path(staging, "curves.png"), png);
+        } catch (RuntimeException e) {
+          LOG.warn("evaluate: the curve charts could not be drawn, so curves.svg and curves.png are not written (the "
+              + "curves are in summary.json and curves/): " + e, e);
+        }
       }
       commit(fs, staging, out);
       LOG.info(String.format("evaluate done in %.1f s (evaluation stage %.1f s):%n%s", summary.seconds(),

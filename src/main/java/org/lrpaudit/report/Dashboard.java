@@ -79,7 +79,11 @@ public final class Dashboard {
           : c.actual() != null ? Html.num(c.actual()) : "no previous audit";
       s.append("<tr><td><code>").append(Html.text(c.check())).append("</code></td><td class=\"num\">").append(read)
           .append("</td><td><span class=\"badge ").append(Html.text(c.result())).append("\">")
-          .append(Html.text(c.result())).append("</span></td></tr>");
+          .append(Html.text(c.result())).append("</span>");
+      if (c.reason() != null && c.result().equals(CheckResult.FAIL)) {
+        s.append(" <span class=\"muted\">").append(Html.text(c.reason())).append("</span>");
+      }
+      s.append("</td></tr>");
     }
     s.append("</tbody></table></section>");
   }

@@ -60,8 +60,12 @@ public final class DashboardJob {
     Files.createDirectories(outDir);
     Path page = outDir.resolve(PAGE);
     Path tmp = outDir.resolve("." + PAGE + "." + UUID.randomUUID());
-    Files.writeString(tmp, html, StandardCharsets.UTF_8);
-    Files.move(tmp, page, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try {
+      Files.writeString(tmp, html, StandardCharsets.UTF_8);
+      Files.move(tmp, page, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
     return page;
   }
 

@@ -44,16 +44,21 @@ final class Heatmap {
     return s.append("</div>").toString();
   }
 
-  /** Offsets increasing, without overlap, inside the text. */
+  /** Offsets increasing, without overlap, inside the text, and none between the two halves of a surrogate pair. */
   private static boolean fits(List<Word> words, String text) {
     int pos = 0;
     for (Word w : words) {
-      if (w.start() < pos || w.end() > text.length()) {
+      if (w.start() < pos || w.end() > text.length() || splitsPair(text, w.start()) || splitsPair(text, w.end())) {
         return false;
       }
       pos = w.end();
     }
     return true;
+  }
+
+  private static boolean splitsPair(String text, int offset) {
+    return offset > 0 && offset < text.length() && Character.isHighSurrogate(text.charAt(offset - 1))
+        && Character.isLowSurrogate(text.charAt(offset));
   }
 
   private static String span(String word, double relevance, double max) {

@@ -51,26 +51,34 @@ final class Svg {
             cy - rowH / 2.0, width, rowH));
       }
       s.append(text(left - 8, cy + 4, "end", 12, shorten(r.label(), 46)));
+      s.append(text(left + plotW + 10, cy + 4, "start", 11, r.note()));
+      if (!Double.isFinite(r.value())) { // nothing to draw; the note says what the value is
+        continue;
+      }
       if (bars) {
         double a = Math.min(zero, x.at(r.value()));
         s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\" "
             + "fill-opacity=\"0.35\"/>", a, cy - 7, Math.abs(x.at(r.value()) - zero), 14, r.colour()));
       }
-      if (r.low() != null && r.high() != null) {
+      if (finite(r.low()) && finite(r.high())) {
         s.append(line(x.at(r.low()), cy, x.at(r.high()), cy, r.colour(), 2, null));
         s.append(line(x.at(r.low()), cy - 5, x.at(r.low()), cy + 5, r.colour(), 2, null));
         s.append(line(x.at(r.high()), cy - 5, x.at(r.high()), cy + 5, r.colour(), 2, null));
       }
       s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>", x.at(r.value()),
           cy, r.colour()));
-      s.append(text(left + plotW + 10, cy + 4, "start", 11, r.note()));
     }
     s.append(x.bottomAxis(top + rows.size() * rowH, axisLabel));
     return s.append("</svg>").toString();
   }
 
-  /** Values over audits (left to right, oldest first), interval whiskers, and dashed reference lines. */
-  static String trend(List<Point> points, List<Line> lines, String title) {
+  /**
+   * Values over audits (left to right, oldest first), interval whiskers, and dashed reference lines; points and lines
+   * that are not finite are left out (the dashboard's table shows them).
+   */
+  static String trend(List<Point> allPoints, List<Line> allLines, String title) {
+    List<Point> points = allPoints.stream().filter(p -> Double.isFinite(p.value())).toList();
+    List<Line> lines = allLines.stream().filter(l -> Double.isFinite(l.y())).toList();
     int width = 520;
     int height = 240;
     int left = 64;
@@ -104,7 +112,7 @@ final class Svg {
     for (int i = 0; i < n; i++) {
       Point p = points.get(i);
       double px = x0 + i * step;
-      if (p.low() != null && p.high() != null) {
+      if (finite(p.low()) && finite(p.high())) {
         s.append(line(px, y.at(p.low()), px, y.at(p.high()), p.colour(), 2, null));
       }
       s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"><title>%s: %s"
@@ -119,7 +127,11 @@ final class Svg {
     return s.append("</svg>").toString();
   }
 
-  /** The values a scale must cover: a value and its interval ends, when known. */
+  private static boolean finite(Double v) {
+    return v != null && Double.isFinite(v);
+  }
+
+  /** The values a scale must cover: a value and its interval ends, when known (the scale ignores non-finite ones). */
   private static void addSpan(List<Double> span, double value, Double low, Double high) {
     span.add(value);
     if (low != null) {
@@ -150,17 +162,42 @@ final class Svg {
         + "</text>", x, y, size, anchor, colour, Html.text(content));
   }
 
+  /**
+   * s cut to at most max UTF-16 units, an ellipsis included; never between the two halves of a surrogate pair (an
+   * emoji): a lone surrogate is not Unicode, and the page could not be written as UTF-8.
+   */
   static String shorten(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
+    if (s.length() <= max) {
+      return s;
+    }
+    int cut = Math.max(0, max - 1);
+    if (cut > 0 && Character.isHighSurrogate(s.charAt(cut - 1)) && Character.isLowSurrogate(s.charAt(cut))) {
+      cut--;
+    }
+    return s.substring(0, cut) + "\u2026";
   }
 
-  /** A linear scale from data to viewBox units with 1-2-5 ticks. */
+  /**
+   * A linear scale from data to viewBox units with 1-2-5 ticks. Terminates for every input: the domain is at least
+   * {@link #MIN_RELATIVE_WIDTH} of its magnitude wide (so a tick step is never below the spacing of doubles there),
+   * values beyond {@link #LIMIT} in magnitude are drawn at the edge (so no width overflows to infinity), ticks are
+   * counted, not accumulated, and there are at most {@link #MAX_TICKS}.
+   */
   record Scale(double lo, double hi, double from, double to, double step) {
+    /** Values are clamped to +-LIMIT: hi - lo and the padding stay finite. */
+    static final double LIMIT = 1e300;
+    /** The smallest domain width relative to the largest magnitude, far above the spacing of doubles (2.2e-16). */
+    static final double MIN_RELATIVE_WIDTH = 1e-9;
+    static final int MAX_TICKS = 12;
+
     static Scale of(List<Double> values, double from, double to, boolean vertical) {
-      double lo = values.stream().filter(Double::isFinite).mapToDouble(Double::doubleValue).min().orElse(0);
-      double hi = values.stream().filter(Double::isFinite).mapToDouble(Double::doubleValue).max().orElse(1);
-      if (hi - lo < 1e-12) {
-        double pad = Math.max(Math.abs(hi) * 0.1, 1e-3);
+      double lo = values.stream().filter(v -> v != null && Double.isFinite(v)).mapToDouble(Scale::clamp).min()
+          .orElse(0);
+      double hi = values.stream().filter(v -> v != null && Double.isFinite(v)).mapToDouble(Scale::clamp).max()
+          .orElse(1);
+      double magnitude = Math.max(Math.abs(lo), Math.abs(hi));
+      if (hi - lo < Math.max(1e-12, magnitude * MIN_RELATIVE_WIDTH)) {
+        double pad = Math.max(magnitude * 0.1, 1e-3);
         lo -= pad;
         hi += pad;
       }
@@ -170,22 +207,37 @@ final class Svg {
         hi += pad;
       }
       double step = niceStep((hi - lo) / 5);
-      return new Scale(Math.floor(lo / step) * step, Math.ceil(hi / step) * step, from, to, step);
+      double first = Math.floor(lo / step) * step;
+      double last = Math.ceil(hi / step) * step;
+      return new Scale(first > lo ? first - step : first, last < hi ? last + step : last, from, to, step);
     }
 
+    private static double clamp(double v) {
+      return Math.max(-LIMIT, Math.min(LIMIT, v));
+    }
+
+    /** The 1-2-5 step at or above raw (raw positive and finite; anything else gives 1). */
     static double niceStep(double raw) {
+      if (!(raw > 0) || !Double.isFinite(raw)) {
+        return 1;
+      }
       double mag = Math.pow(10, Math.floor(Math.log10(raw)));
       double f = raw / mag;
       return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
     }
 
+    /** The viewBox coordinate of v; values outside the domain (only those beyond LIMIT) are drawn at its edge. */
     double at(double v) {
-      return from + (v - lo) / (hi - lo) * (to - from);
+      double c = Double.isNaN(v) ? lo : Math.max(lo, Math.min(hi, v));
+      return from + (c - lo) / (hi - lo) * (to - from);
     }
 
+    /** lo, lo + step, ..., hi: computed from the tick's index, so a step below a value's ulp cannot stall the loop. */
     List<Double> ticks() {
       List<Double> out = new ArrayList<>();
-      for (double t = lo; t <= hi + step / 2; t += step) {
+      double count = Math.rint((hi - lo) / step);
+      for (int i = 0; i <= count && i < MAX_TICKS; i++) {
+        double t = i == count ? hi : lo + i * step;
         out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
       }
       return out;

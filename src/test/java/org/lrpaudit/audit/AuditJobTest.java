@@ -11,11 +11,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
@@ -117,6 +125,34 @@ class AuditJobTest {
     assertTrue(Files.isRegularFile(dir.resolve("history/records/audit_id=a1.json")));
   }
 
+  /**
+   * Issue 14: a summary whose interval is [NaN, NaN] (Jackson writes NaN as a string) crosses the threshold; a NaN
+   * value no threshold reads is recorded as it is and read back.
+   */
+  @Test
+  void nanIntervalFailsTheCheckAndIsRecorded() throws IOException {
+    Path where = dir.resolve("nan");
+    Path conf = setUp(where, corpus, 0.02, 0.004, List.of("female_male_share_gap interval excludes 0",
+        "female_to_male_delta_p.n >= 1"), "");
+    ObjectNode summary = (ObjectNode) AuditRecord.JSON.readTree(where.resolve("bias/bias_summary.json").toFile());
+    ((ObjectNode) summary.at("/headline/female_male_share_gap")).put("ci_low", Double.NaN).put("ci_high", Double.NaN);
+    Files.writeString(where.resolve("bias/bias_summary.json"), summary.toString());
+    summary = (ObjectNode) AuditRecord.JSON.readTree(where.resolve("probe/probe_summary.json").toFile());
+    ((ObjectNode) summary.at("/headline/female_to_male_delta_p")).put("value", Double.NaN);
+    Files.writeString(where.resolve("probe/probe_summary.json"), summary.toString());
+    Run r = audit(conf, "nan");
+    assertEquals(1, r.status(), r.err());
+    JsonNode rec = record(r);
+    assertEquals("fail", rec.get("status").asText());
+    assertEquals("fail", rec.at("/checks/0/result").asText(), "[NaN, NaN] does not exclude 0");
+    assertTrue(rec.at("/checks/0/reason").asText().contains("is not finite"), rec.toString());
+    assertEquals("pass", rec.at("/checks/1/result").asText());
+    assertTrue(r.err().contains("FAIL  female_male_share_gap interval excludes 0"), r.err());
+    List<AuditRecord> history = new AuditHistory(dir.resolve("history")).read();
+    assertEquals(1, history.size());
+    assertTrue(history.get(0).headline().get("female_to_male_delta_p").value().isNaN(), "NaN recorded and read back");
+  }
+
   @Test
   void brokenConfigurationsExitTwoAndRecordNothing() throws IOException {
     Map<String, String[]> cases = new LinkedHashMap<>();
@@ -210,6 +246,120 @@ class AuditJobTest {
     assertEquals(2, new AuditHistory(history).read().size());
     List<String> csvAfter = Files.readAllLines(history.resolve("audit_history.csv"));
     assertEquals(withoutTimeColumn(csvBefore), withoutTimeColumn(csvAfter));
+  }
+
+  /**
+   * Issue 14: a second run of an audit id while the first is still running is refused (exit 2, naming the holder);
+   * the first run's record is the one that stands. Before, both ran and the later writer silently replaced the other.
+   */
+  @Test
+  void aSecondRunOfTheSameIdIsRefusedWhileTheFirstRuns() throws Exception {
+    Path first = setUp(dir.resolve("a"), corpus, 0.02, 0.004, THRESHOLDS,
+        "audit.stages = [hold, bias, probe]\naudit.stage.hold { command = hold }");
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Commands holding = new Commands() {
+      @Override
+      public Set<String> names() {
+        return Set.of("hold");
+      }
+
+      @Override
+      public int run(List<String> args) {
+        entered.countDown();
+        try {
+          return release.await(120, TimeUnit.SECONDS) ? 0 : 1;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return 1;
+        }
+      }
+    };
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<AuditRecord> running = pool.submit(() -> new AuditJob(holding, Clock.systemUTC())
+          .run(AuditConf.read(first, "same", Instant.now())));
+      assertTrue(entered.await(120, TimeUnit.SECONDS), "the first audit is in its first stage");
+      Run second = audit(setUp(dir.resolve("b"), corpus, 0.08, 0.004, THRESHOLDS, ""), "same");
+      assertEquals(2, second.status(), "refused: " + second.err());
+      assertTrue(second.err().contains("audit 'same' is already running: held by pid "
+          + ProcessHandle.current().pid()), second.err());
+      assertFalse(Files.exists(dir.resolve("history/records/audit_id=same.json")), "the refused run recorded nothing");
+      release.countDown();
+      AuditRecord r = running.get(120, TimeUnit.SECONDS);
+      assertEquals(0.02, r.headline().get("female_male_share_gap").value(), 0);
+      assertEquals(0.02, new AuditHistory(dir.resolve("history")).get("same").orElseThrow().headline()
+          .get("female_male_share_gap").value(), 0, "the first run's record stands");
+      assertEquals(1, audit(setUp(dir.resolve("b"), corpus, 0.08, 0.004, THRESHOLDS, ""), "same").status(),
+          "once the first has ended, a rerun of the id runs and replaces its record");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Issue 14: the record is written last. When writing the history fails after the audit's partition (here the notebook
+   * CSV cannot be replaced), the audit exits 2 and leaves no record, partition or notebook row, so the next audit's
+   * drift compares with the last audit that was recorded. Before, the record was written first and became the
+   * baseline of the next audit although the audit "could not run".
+   */
+  @Test
+  void aFailedHistoryWriteLeavesNoRecordForTheNextAuditsDrift() throws IOException {
+    assertEquals(0, audit(setUp(dir.resolve("a"), corpus, 0.02, 0.004, THRESHOLDS, ""), "a1").status());
+    Path history = dir.resolve("history");
+    List<String> csv = Files.readAllLines(history.resolve("audit_history.csv"));
+    Files.delete(history.resolve("audit_history.csv"));
+    Files.createDirectories(history.resolve("audit_history.csv/in-the-way"));
+    Run failed = audit(setUp(dir.resolve("b"), corpus, 0.045, 0.004, THRESHOLDS, ""), "a2");
+    assertEquals(2, failed.status(), failed.err());
+    assertFalse(Files.exists(history.resolve("records/audit_id=a2.json")), "no record of the failed audit");
+    assertFalse(Files.exists(history.resolve("audit_history/audit_id=a2")), "its partition was rolled back");
+    assertEquals(List.of("a1"), new AuditHistory(history).read().stream().map(AuditRecord::auditId).toList());
+    assertEquals(1, AuditRecord.JSON.readTree(history.resolve("audit_history.json").toFile()).size(),
+        "the notebook JSON was rolled back");
+    try (Stream<Path> leftovers = Files.list(history.resolve("audit_history"))) {
+      assertEquals(List.of("audit_id=a1"), leftovers.map(p -> p.getFileName().toString()).toList());
+    }
+
+    org.lrpaudit.model.CheckpointWriter.deleteTree(history.resolve("audit_history.csv"));
+    Run next = audit(setUp(dir.resolve("c"), corpus, 0.03, 0.004, THRESHOLDS, ""), "a3");
+    assertEquals(0, next.status(), next.err());
+    assertEquals("a1", record(next).at("/drift/previous_audit_id").asText(), "not the failed a2");
+    assertEquals(csv.get(0), Files.readAllLines(history.resolve("audit_history.csv")).get(0));
+  }
+
+  /**
+   * A writer killed mid-write (kill -9: no rollback) leaves temporary files, a partition without a record, or a
+   * partition that no longer matches its record; the next writer (holding the history lock) repairs all of them from
+   * the records.
+   */
+  @Test
+  void whatAKilledWriterLeftIsRepairedByTheNextWrite() throws IOException {
+    assertEquals(0, audit(setUp(dir.resolve("a"), corpus, 0.02, 0.004, THRESHOLDS, ""), "a1").status());
+    Path history = dir.resolve("history");
+    Path table = history.resolve("audit_history");
+    // killed after swapping in a2's partition, before its record; and after replacing a1's partition with other rows
+    Files.createDirectories(table.resolve("audit_id=a2"));
+    Files.copy(table.resolve("audit_id=a1/" + AuditHistory.PART), table.resolve("audit_id=a2/" + AuditHistory.PART));
+    Files.writeString(table.resolve("audit_id=a1/" + AuditHistory.DIGEST), "0".repeat(64) + "\n");
+    Files.delete(table.resolve("audit_id=a1/" + AuditHistory.PART));
+    Files.createDirectories(table.resolve(".staging-dead/x"));
+    Files.writeString(history.resolve("records/.audit_id=a2.json.dead"), "{");
+    Files.writeString(history.resolve(".audit_history.csv.dead"), "x");
+    Files.writeString(history.resolve(".keep-me"), "not ours");
+
+    assertEquals(0, audit(setUp(dir.resolve("c"), corpus, 0.03, 0.004, THRESHOLDS, ""), "a3").status());
+    try (Stream<Path> s = Files.list(table)) {
+      assertEquals(List.of("audit_id=a1", "audit_id=a3"), s.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    assertEquals(Map.of("female_male_share_gap", 0.02, "female_name_mean_share", 0.051,
+        "female_to_male_delta_p", 0.004), parquetHeadline(table.resolve("audit_id=a1")), "rewritten from its record");
+    assertEquals(TestCheckpoints.sha256(history.resolve("records/audit_id=a1.json")),
+        Files.readString(table.resolve("audit_id=a1/" + AuditHistory.DIGEST)).strip());
+    assertFalse(Files.exists(history.resolve("records/.audit_id=a2.json.dead")));
+    assertFalse(Files.exists(history.resolve(".audit_history.csv.dead")));
+    assertTrue(Files.exists(history.resolve(".keep-me")), "files that are not the history's own are left alone");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +73,63 @@ class CheckTest {
     assertEquals("fail", result("gap.abs_change <= 0.01", Map.of("gap", -0.01)));
     assertEquals("pass", result("gap.change >= -0.02", Map.of("gap", -0.01)));
     assertEquals(-0.02, Check.parse("gap.change >= -1").evaluate(H, Map.of("gap", -0.01)).actual(), 1e-15);
+  }
+
+  /** Issue 14: a NaN, an infinity, an inverted interval or a missing field never lets a check pass. */
+  @Test
+  void nonFiniteOrMissingValuesNeverPass() {
+    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+      Map<String, Headline> h = Map.of(
+          "g", new Headline("bias", "g", bad, bad, bad, bad, 10L, null),
+          "low", new Headline("bias", "low", 0.1, bad, 0.2, 0.5, 10L, null),
+          "high", new Headline("bias", "high", 0.1, 0.05, bad, 0.5, 10L, null),
+          "ok", new Headline("bias", "ok", 0.1, 0.05, 0.2, 0.5, 10L, null));
+      for (String s : List.of("g", "low", "high")) {
+        for (String kind : List.of("excludes", "includes")) {
+          for (String limit : List.of("0", "0.1", "-1e300")) {
+            String check = s + " interval " + kind + " " + limit;
+            CheckResult r = Check.parse(check).evaluate(h, Map.of());
+            assertEquals("fail", r.result(), check + " with " + bad);
+            assertTrue(r.reason().contains("not finite"), r.reason());
+          }
+        }
+      }
+      for (String field : List.of("value", "abs_value", "ci_low", "ci_high", "p_value")) {
+        for (String op : List.of("<=", "<", ">=", ">", "==", "!=")) {
+          for (String limit : List.of("0", "0.05", "1e300", "-1e300")) {
+            String check = "g." + field + " " + op + " " + limit;
+            assertEquals("fail", Check.parse(check).evaluate(h, Map.of()).result(), check + " with " + bad);
+          }
+        }
+      }
+      for (String op : List.of("<=", ">=", "!=", "==")) {
+        String check = "ok.change " + op + " 0.5";
+        assertEquals("fail", Check.parse(check).evaluate(h, Map.of("ok", bad)).result(), "previous " + bad);
+        assertEquals("fail", Check.parse("ok.abs_change " + op + " 0.5").evaluate(h, Map.of("ok", bad)).result());
+        assertEquals("fail", Check.parse("g.abs_change " + op + " 0.5").evaluate(h, Map.of("g", 0.1)).result(),
+            "current " + bad);
+      }
+    }
+    Map<String, Headline> inverted = Map.of("g", new Headline("bias", "g", 0.1, 0.3, -0.1, null, 10L, null));
+    assertEquals("fail", Check.parse("g interval excludes 0").evaluate(inverted, Map.of()).result(), "[0.3, -0.1]");
+    assertEquals("fail", Check.parse("g interval includes 5").evaluate(inverted, Map.of()).result());
+    Map<String, Headline> missing = Map.of("g", new Headline("bias", "g", null, null, 0.1, null, null, null));
+    for (String check : List.of("g <= 1", "g.abs_value <= 1", "g.change <= 1", "g.abs_change <= 1",
+        "g interval excludes 0", "g.ci_low <= 1", "g.n >= 1")) {
+      assertThrows(AuditException.class, () -> Check.parse(check).evaluate(missing, Map.of("g", 0.0)), check);
+    }
+    assertTrue(assertThrows(AuditException.class, () -> Check.parse("gap.abs_value <= 1e999")).getMessage()
+        .contains("not a finite number"), "a limit that overflows would make every check pass or fail");
+  }
+
+  @Test
+  void headlineCountsMustBeWholeNumbers() throws Exception {
+    for (String n : List.of("\"NaN\"", "12.7", "\"Infinity\"", "1e30")) {
+      var node = AuditRecord.JSON.readTree("{\"value\": 0.1, \"n\": " + n + "}");
+      assertThrows(AuditException.class, () -> Headline.fromJson("bias", "g", node, "s.json"), n);
+    }
+    assertEquals(80L, Headline.fromJson("bias", "g", AuditRecord.JSON.readTree("{\"value\": 0.1, \"n\": 80.0}"),
+        "s.json").n());
   }
 
   @Test

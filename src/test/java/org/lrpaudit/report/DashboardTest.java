@@ -5,10 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lrpaudit.audit.AuditHistory;
 import org.lrpaudit.audit.AuditRecord;
 import org.lrpaudit.audit.CheckResult;
 import org.lrpaudit.audit.Headline;
@@ -80,5 +87,73 @@ class DashboardTest {
     assertEquals("<html><title>my site</title></html>", java.nio.file.Files.readString(page));
     java.nio.file.Files.writeString(page, "<!DOCTYPE html>\n<html lang=\"en\"><head>" + DashboardJob.TITLE_MARK + "a1</title>");
     DashboardJob.requireOwnPage(page); // ours: may be replaced
+  }
+
+  static final String EMOJI = "\uD83D\uDE00";
+
+  /** Issue 14: an emoji where a chart label is shortened (46 UTF-16 units) made the page unwritable. */
+  @Test
+  void emojiAtTheLabelCutStillGivesAWritablePage(@TempDir Path dir) throws IOException {
+    String html = page(dir, "x".repeat(44) + EMOJI + "y", "k", "described here");
+    assertTrue(html.contains(">" + "x".repeat(44) + "&hellip;</text>"), "cut before the emoji, not inside it");
+    assertTrue(html.contains("g" + EMOJI), "whole emoji pass through");
+  }
+
+  /**
+   * A lone surrogate in a summary string (JSON allows "\\ud800") could neither be recorded nor shown: the record keeps
+   * it (escaped), the page shows U+FFFD.
+   */
+  @Test
+  void loneSurrogatesAreRecordedAndShownAsReplacementCharacters(@TempDir Path dir) throws IOException {
+    String html = page(dir, "term", "k\ud800", "described \ud800 here");
+    assertTrue(html.contains("k\uFFFD"), "the lone surrogate of the group kind is visible");
+    assertTrue(html.contains("described \uFFFD here"));
+    assertEquals("described \ud800 here", new AuditHistory(dir.resolve("history")).read().get(0).headline()
+        .get("g" + EMOJI).description(), "recorded unchanged");
+    String record = Files.readString(dir.resolve("history/records/audit_id=a1.json"), StandardCharsets.UTF_8);
+    assertTrue(record.contains("described \\ud800 here") && record.contains("g" + EMOJI), "lone surrogates escaped, "
+        + "emoji as they are: " + record);
+  }
+
+  /** The page DashboardJob writes for one recorded audit with a bias summary of one term and one group. */
+  private static String page(Path dir, String term, String kind, String description) throws IOException {
+    ObjectNode bias = AuditRecord.JSON.createObjectNode();
+    bias.putArray("top_terms").addObject().put("kind", "k").put("term", term).put("occurrences", 2)
+        .put("mean_share", 0.1).put("ci_low", 0.05).put("ci_high", 0.2).put("top3_rate", 0.5);
+    bias.putArray("groups").addObject().put("kind", kind).put("statistic", "mean_share")
+        .put("predicted_class", "all").put("value", 0.1).put("n", 4);
+    Path summary = dir.resolve("bias_summary.json");
+    Files.writeString(summary, AuditRecord.toJson(bias)); // a lone surrogate as a \\u escape, as JSON allows
+    Headline h = new Headline("bias", "g" + EMOJI, 0.1, 0.0, 0.2, 0.5, 3L, description);
+    AuditRecord audit = new AuditRecord("a1", "2026-11-26T10:00:00Z", AuditRecord.PASS, 0, "m", "m", "c", "f",
+        new TreeMap<>(Map.of(h.name(), h)), List.of(new CheckResult(h.name() + " <= 1", h.name(), "value", "<=", 1, 0.1,
+        null, null, CheckResult.PASS)), null, new AuditRecord.Outputs(Map.of("bias", summary.toString()), Map.of(),
+        null), 1.0, null);
+    new AuditHistory(dir.resolve("history")).write(audit);
+    Path page = DashboardJob.write(dir.resolve("history"), null, dir.resolve("site"), 0, List.of(), () -> {
+      throw new AssertionError("no relevance table: no Spark");
+    });
+    return Files.readString(page, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void heatmapOffsetsInsideASurrogatePairFallBackToTheWords() {
+    Heatmap.Example e = new Heatmap.Example("t", EMOJI + " ok", null, "pos", "pos", 1.0,
+        List.of(new Heatmap.Word(EMOJI, 1, 2, 1.0), new Heatmap.Word("ok", 3, 5, 0.5)), false);
+    String html = Heatmap.html(e);
+    assertTrue(StandardCharsets.UTF_8.newEncoder().canEncode(html), html);
+    assertTrue(html.contains(">" + EMOJI + "</span> "), "the word list, whole: " + html);
+  }
+
+  @Test
+  void numbersDoNotFollowTheJvmLocale() {
+    Locale before = Locale.getDefault();
+    try {
+      Locale.setDefault(Locale.GERMANY);
+      assertEquals("1.235e+07", Html.num(12_345_678.0));
+      assertEquals("0.1235", Html.num(0.12345));
+    } finally {
+      Locale.setDefault(before);
+    }
   }
 }
