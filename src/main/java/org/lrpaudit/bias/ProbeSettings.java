@@ -2,9 +2,17 @@ package org.lrpaudit.bias;
 
 import java.io.Serializable;
 
-/** Settings of the probe job; see ProbeCommand for their meaning. */
+/**
+ * Settings of the probe job; see ProbeCommand for their meaning. {@code names}: the first-name table whose US births
+ * rank the names for pairing (first_names_en.tsv), or null to rank them by vocabulary id.
+ */
 public record ProbeSettings(String model, String input, String mentions, String output, int positiveClass,
-    int maxLength, int replicates, int permutations, long seed) implements Serializable {
+    int maxLength, int replicates, int permutations, long seed, String names) implements Serializable {
+
+  public ProbeSettings(String model, String input, String mentions, String output, int positiveClass, int maxLength,
+      int replicates, int permutations, long seed) {
+    this(model, input, mentions, output, positiveClass, maxLength, replicates, permutations, seed, null);
+  }
 
   public ProbeSettings {
     if (replicates < 10 || permutations < 10) {
