@@ -34,7 +34,7 @@ public final class LexiconConfig {
   public static final String LEXICONS = "annotate.lexicons";
   public static final String COMMON_WORDS = "annotate.common-words";
   private static final Set<String> KEYS = Set.of("name", "kind", "file", "data-file", "case", "priority", "exclude", "not-after",
-      "language");
+      "language", "yield-after");
 
   /** The lexicons in priority order (stable: equal priorities keep configuration order), and the common-words list. */
   public record Loaded(List<LexiconTerms> lexicons, String commonWordsFile, int commonWords) {
@@ -118,7 +118,8 @@ public final class LexiconConfig {
         }
       }
       out.add(new LexiconSpec(name, kind, file, rule, priority, where + "." + (e.hasPath("file") ? "file" : "data-file")
-          + " (" + e.origin().description() + ")", exclude, notAfter(e, where), language));
+          + " (" + e.origin().description() + ")", exclude, words(e, "not-after", where), language,
+          words(e, "yield-after", where)));
     }
     return out;
   }
@@ -243,18 +244,18 @@ public final class LexiconConfig {
     return List.copyOf(out);
   }
 
-  private static Set<String> notAfter(Config e, String where) {
-    if (!e.hasPath("not-after")) {
+  private static Set<String> words(Config e, String key, String where) {
+    if (!e.hasPath(key)) {
       return Set.of();
     }
     try {
       Set<String> out = new HashSet<>();
-      for (String w : e.getStringList("not-after")) {
+      for (String w : e.getStringList(key)) {
         out.add(w.trim().toLowerCase(Locale.ROOT));
       }
       return out;
     } catch (ConfigException ex) {
-      throw new JobException(where + ".not-after must be a list of words (" + ex.getMessage() + ")", ex);
+      throw new JobException(where + "." + key + " must be a list of words (" + ex.getMessage() + ")", ex);
     }
   }
 
