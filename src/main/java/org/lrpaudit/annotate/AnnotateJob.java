@@ -25,6 +25,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
+import org.lrpaudit.audit.Headline;
 import org.lrpaudit.spark.CorpusReader;
 import org.lrpaudit.spark.ExplainJob;
 import org.lrpaudit.spark.JobException;
@@ -51,20 +52,61 @@ public final class AnnotateJob {
   }
 
   /** What a run did; also written as annotate_summary.json. */
-  public record Summary(String input, String output, long rowsRead, long rowsAnnotated, Map<String, Long> rowsWithoutText,
-      long rowsWithMentions, long mentions, Map<String, Long> mentionsPerKind, Map<String, Long> mentionsPerLexicon,
-      List<Map<String, Object>> lexicons, String commonWords, double seconds, RowErrors errors) {
+  public record Summary(String input, String output, String language, long rowsRead, long rowsAnnotated,
+      Map<String, Long> rowsWithoutText, long rowsWithMentions, long mentions, Map<String, Long> mentionsPerKind,
+      Map<String, Long> mentionsPerLexicon, Map<String, Long> nameMentions, Double ambiguousNameShare,
+      List<Map<String, Object>> lexicons, String commonWords, Map<String, Map<String, Object>> headline,
+      double seconds, RowErrors errors) {
+  }
+
+  /** The first-name kinds: a name of clear gender, or one that is not (outside both groups of the bias statistics). */
+  public static final List<String> NAME_KINDS = List.of("female_name", "male_name", "ambiguous_name");
+
+  /**
+   * Mentions of each first-name kind (all three keys, zeros included) and the share of them marked ambiguous (null
+   * when there is no name mention): how much of the names an audit leaves out of the female/male comparison.
+   */
+  static Map<String, Long> nameMentions(Map<String, Long> perKind) {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    for (String k : NAME_KINDS) {
+      out.put(k, perKind.getOrDefault(k, 0L));
+    }
+    return out;
+  }
+
+  static Double ambiguousShare(Map<String, Long> names) {
+    long all = names.values().stream().mapToLong(Long::longValue).sum();
+    return all == 0 ? null : names.get("ambiguous_name") / (double) all;
+  }
+
+  /**
+   * The annotate summary's headline map (the audit's contract, as the bias and probe summaries): the share of name
+   * mentions marked ambiguous and the number of mentions of each name kind, with n = name mentions.
+   */
+  static Map<String, Map<String, Object>> headline(Map<String, Long> names, Double share) {
+    long all = names.values().stream().mapToLong(Long::longValue).sum();
+    Map<String, Map<String, Object>> h = new java.util.LinkedHashMap<>();
+    if (share != null) {
+      h.put("ambiguous_name_share", Headline.entry(share, null, null, null, all,
+          "share of first-name mentions marked ambiguous_name (gender not clear: outside the female/male comparison)"));
+    }
+    for (var e : names.entrySet()) {
+      h.put(e.getKey() + "_mentions", Headline.entry((double) e.getValue(), null, null, null,
+          e.getValue(), "mentions of kind " + e.getKey()));
+    }
+    return h;
   }
 
   public Summary run(AnnotateSettings s) {
     long t0 = System.nanoTime();
     // 1. Everything that can fail the job, before any compute.
-    LexiconConfig.Loaded lex = LexiconConfig.load(LexiconConfig.read(s.lexiconConfigs()), s.dataDir());
+    LexiconConfig.Loaded lex = LexiconConfig.load(LexiconConfig.read(s.lexiconConfigs()), s.dataDir(), s.language());
     List<Map<String, Object>> lexiconInfo = new ArrayList<>();
     for (LexiconTerms l : lex.lexicons()) {
       Map<String, Object> m = new java.util.LinkedHashMap<>();
       m.put("name", l.spec().name());
       m.put("kind", l.spec().kind());
+      m.put("language", l.spec().language());
       m.put("file", l.spec().file());
       m.put("case", l.spec().caseRule().key);
       m.put("priority", l.spec().priority());
@@ -143,17 +185,21 @@ public final class AnnotateJob {
       if (written != total) {
         throw new IllegalStateException("mentions table holds " + written + " rows, but " + total + " were found");
       }
-      Summary summary = new Summary(s.input(), s.output(), rowsRead, rowsAnnotated, statuses, rowsWithMentions, total,
-          perKind, perLexicon, lexiconInfo, lex.commonWordsFile(), (System.nanoTime() - t0) / 1e9, errors);
+      Map<String, Long> names = nameMentions(perKind);
+      Double ambiguous = ambiguousShare(names);
+      Summary summary = new Summary(s.input(), s.output(), s.language(), rowsRead, rowsAnnotated, statuses,
+          rowsWithMentions, total, perKind, perLexicon, names, ambiguous, lexiconInfo, lex.commonWordsFile(),
+          headline(names, ambiguous), (System.nanoTime() - t0) / 1e9, errors);
       try (OutputStream out = fs.create(new Path(tmp, MentionsTable.SUMMARY))) {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, summary);
       }
       // 3. Into place: the old output aside, the new one in, the old one deleted.
       replace(fs, root, tmp, MentionsTable.FOLDER);
       replace(fs, root, tmp, MentionsTable.SUMMARY);
-      LOG.info(String.format("annotate done: %,d rows read, %,d with text, %,d with mentions; %,d mentions, per kind %s,"
-          + " per lexicon %s; %.1f s; output %s", rowsRead, rowsAnnotated, rowsWithMentions, total, perKind, perLexicon,
-          summary.seconds(), s.output()));
+      LOG.info(String.format("annotate done (language %s): %,d rows read, %,d with text, %,d with mentions; %,d mentions,"
+          + " per kind %s, per lexicon %s; first names %s, %s ambiguous; %.1f s; output %s", s.language(), rowsRead,
+          rowsAnnotated, rowsWithMentions, total, perKind, perLexicon, names,
+          ambiguous == null ? "none" : String.format("%.1f%%", 100 * ambiguous), summary.seconds(), s.output()));
       return summary;
     } catch (IOException e) {
       throw new IllegalStateException("cannot write output " + s.output() + ": " + e.getMessage(), e);

@@ -33,7 +33,8 @@ import org.lrpaudit.spark.JobException;
 public final class LexiconConfig {
   public static final String LEXICONS = "annotate.lexicons";
   public static final String COMMON_WORDS = "annotate.common-words";
-  private static final Set<String> KEYS = Set.of("name", "kind", "file", "data-file", "case", "priority", "exclude", "not-after");
+  private static final Set<String> KEYS = Set.of("name", "kind", "file", "data-file", "case", "priority", "exclude", "not-after",
+      "language", "yield-after");
 
   /** The lexicons in priority order (stable: equal priorities keep configuration order), and the common-words list. */
   public record Loaded(List<LexiconTerms> lexicons, String commonWordsFile, int commonWords) {
@@ -109,15 +110,50 @@ public final class LexiconConfig {
       for (Config x : configs(e, "exclude", where)) {
         exclude.add(location(x, where + ".exclude", dataDir));
       }
+      String language = null;
+      if (e.hasPath("language")) {
+        language = e.getString("language").trim();
+        if (!language.matches("[a-z]{2,3}")) {
+          throw new JobException(where + ".language = '" + language + "': must be a lowercase ISO 639 code (en, de, es, fr)");
+        }
+      }
       out.add(new LexiconSpec(name, kind, file, rule, priority, where + "." + (e.hasPath("file") ? "file" : "data-file")
-          + " (" + e.origin().description() + ")", exclude, notAfter(e, where)));
+          + " (" + e.origin().description() + ")", exclude, words(e, "not-after", where), language,
+          words(e, "yield-after", where)));
     }
     return out;
   }
 
   /** Reads every lexicon (and the common words if a lexicon needs them); any missing or empty file fails the job. */
   public static Loaded load(Config config, Path dataDir) {
+    return load(config, dataDir, null);
+  }
+
+  /**
+   * The languages some lexicon is limited to (sorted); lexicons without a language serve every language.
+   */
+  public static java.util.SortedSet<String> languages(List<LexiconSpec> specs) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    specs.stream().map(LexiconSpec::language).filter(java.util.Objects::nonNull).forEach(out::add);
+    return out;
+  }
+
+  /**
+   * Like {@link #load(Config, Path)}, for texts of one language: only the lexicons of that language and those without
+   * one are read. A language no lexicon is configured for is an error (naming the configured ones); null, or a
+   * configuration without any language setting, reads all.
+   */
+  public static Loaded load(Config config, Path dataDir, String language) {
     List<LexiconSpec> specs = specs(config, dataDir);
+    if (language != null) {
+      java.util.SortedSet<String> known = languages(specs);
+      if (!known.isEmpty() && !known.contains(language)) {
+        throw new JobException("--language " + language + ": no lexicon is configured for it (" + LEXICONS
+            + "[].language: " + (known.isEmpty() ? "none" : String.join(", ", known)) + "); add lexicons with "
+            + "language = " + language + " (see conf/lexicons/lexicons.conf)");
+      }
+      specs = specs.stream().filter(s -> s.language() == null || s.language().equals(language)).toList();
+    }
     Set<String> common = Set.of();
     String commonFile = null;
     if (specs.stream().anyMatch(s -> s.caseRule() == CaseRule.IGNORE_UNLESS_WORD)) {
@@ -208,18 +244,18 @@ public final class LexiconConfig {
     return List.copyOf(out);
   }
 
-  private static Set<String> notAfter(Config e, String where) {
-    if (!e.hasPath("not-after")) {
+  private static Set<String> words(Config e, String key, String where) {
+    if (!e.hasPath(key)) {
       return Set.of();
     }
     try {
       Set<String> out = new HashSet<>();
-      for (String w : e.getStringList("not-after")) {
+      for (String w : e.getStringList(key)) {
         out.add(w.trim().toLowerCase(Locale.ROOT));
       }
       return out;
     } catch (ConfigException ex) {
-      throw new JobException(where + ".not-after must be a list of words (" + ex.getMessage() + ")", ex);
+      throw new JobException(where + "." + key + " must be a list of words (" + ex.getMessage() + ")", ex);
     }
   }
 

@@ -11,7 +11,9 @@ import org.apache.spark.sql.RowFactory;
 /**
  * Turns one annotated row (row, id, text, then one CHUNK column per matcher) into mention rows: converts Spark NLP's
  * inclusive chunk end into an exclusive end, drops guarded matches (terms that are also ordinary words) at the start of
- * a sentence and matches right after one of their lexicon's not-after words (surname particles), resolves overlaps between lexicons ({@link MentionResolver}), and takes the surface from the text itself.
+ * a sentence and matches right after one of their lexicon's not-after words (surname particles), lowers the priority
+ * of matches right after one of their lexicon's yield-after words (place prepositions before an ambiguous name),
+ * resolves overlaps between lexicons ({@link MentionResolver}), and takes the surface from the text itself.
  */
 final class MentionExtractor implements FlatMapFunction<Row, Row> {
   private final int[] lexiconOfColumn;
@@ -20,6 +22,9 @@ final class MentionExtractor implements FlatMapFunction<Row, Row> {
   private final String[] kinds;
   private final int[] priorities;
   private final List<Set<String>> notAfter;
+  private final List<Set<String>> yieldAfter;
+  /** Added to a lexicon's priority after one of its yield-after words: it then loses to every other lexicon. */
+  static final int YIELDED = 1_000_000;
 
   MentionExtractor(int[] lexiconOfColumn, boolean[] guarded, List<LexiconTerms> lexicons) {
     this.lexiconOfColumn = lexiconOfColumn.clone();
@@ -28,6 +33,7 @@ final class MentionExtractor implements FlatMapFunction<Row, Row> {
     this.kinds = lexicons.stream().map(l -> l.spec().kind()).toArray(String[]::new);
     this.priorities = lexicons.stream().mapToInt(l -> l.spec().priority()).toArray();
     this.notAfter = lexicons.stream().map(l -> l.spec().notAfter()).toList();
+    this.yieldAfter = lexicons.stream().map(l -> l.spec().yieldAfter()).toList();
   }
 
   @Override
@@ -48,7 +54,11 @@ final class MentionExtractor implements FlatMapFunction<Row, Row> {
             || !notAfter.get(lexicon).isEmpty() && notAfter.get(lexicon).contains(previousWord(text, begin))) {
           continue;
         }
-        matches.add(new MentionResolver.Match(begin, endInclusive + 1, lexicon, priorities[lexicon]));
+        int priority = priorities[lexicon];
+        if (!yieldAfter.get(lexicon).isEmpty() && yieldAfter.get(lexicon).contains(previousWord(text, begin))) {
+          priority += YIELDED;
+        }
+        matches.add(new MentionResolver.Match(begin, endInclusive + 1, lexicon, priority));
       }
     }
     List<Row> out = new ArrayList<>();

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.struct;
 
 import ai.djl.Device;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.lrpaudit.corpus.BertVocabulary;
+import org.lrpaudit.corpus.NameFrequencies;
 import org.lrpaudit.corpus.ProbeKinds;
 import org.lrpaudit.explain.Explainer;
 import org.lrpaudit.explain.Explanation;
@@ -139,11 +141,14 @@ public final class ProbeJob {
     }
     NameSwaps swaps;
     try {
-      swaps = NameSwaps.build(female, male, BertVocabulary.load(checkpoint.tokenizer()));
+      NameFrequencies births = s.names() == null ? NameFrequencies.none() : NameFrequencies.read(Path.of(s.names()));
+      swaps = NameSwaps.build(female, male, BertVocabulary.load(checkpoint.tokenizer()), births);
     } catch (IOException e) {
-      throw new JobException("cannot read the tokenizer of " + s.model() + ": " + e.getMessage(), e);
+      throw new JobException("cannot read the tokenizer of " + s.model() + " or the names table " + s.names() + ": "
+          + e.getMessage(), e);
     }
-    LOG.info("probe: {} female and {} male names; swaps {}", female.size(), male.size(), swaps.asMap());
+    LOG.info("probe: {} female and {} male names paired by {}; swaps {}", female.size(), male.size(),
+        s.names() == null ? "vocabulary rank" : "US births rank (" + s.names() + ")", swaps.asMap());
 
     Dataset<Row> texts = names.groupBy(col("id"))
         .agg(collect_list(struct(col("start"), col("end"), col("kind"))).as("names"))
@@ -214,6 +219,7 @@ public final class ProbeJob {
     summary.put("explained_class", s.positiveClass());
     summary.put("method", Method.LRP_AH_LN.id());
     summary.put("swaps", swaps.asMap());
+    summary.put("name_ranks", s.names() == null ? "vocabulary" : "us_births " + s.names());
     summary.put("bootstrap", Map.of("replicates", s.replicates(), "seed", s.seed(), "unit", "text"));
     summary.put("permutation", Map.of("permutations", s.permutations(), "seed", s.seed(), "kind", "sign-flip"));
     summary.put("headline", headline);

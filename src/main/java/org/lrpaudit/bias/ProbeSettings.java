@@ -3,9 +3,13 @@ package org.lrpaudit.bias;
 import java.io.Serializable;
 import org.lrpaudit.spark.RowErrors;
 
-/** Settings of the probe job; see ProbeCommand for their meaning. */
+/**
+ * Settings of the probe job; see ProbeCommand for their meaning. {@code names}: the first-name table whose US births
+ * rank the names for pairing (first_names_en.tsv), or null to rank them by vocabulary id.
+ */
 public record ProbeSettings(String model, String input, String mentions, String output, int positiveClass,
-    int maxLength, int replicates, int permutations, long seed, double maxErrorRate) implements Serializable {
+    int maxLength, int replicates, int permutations, long seed, double maxErrorRate, String names)
+    implements Serializable {
 
   public ProbeSettings {
     if (replicates < 10 || permutations < 10) {
@@ -17,11 +21,11 @@ public record ProbeSettings(String model, String input, String mentions, String 
     }
   }
 
-  /** With the default --max-error-rate. */
+  /** With the default --max-error-rate, names ranked by vocabulary id. */
   public ProbeSettings(String model, String input, String mentions, String output, int positiveClass, int maxLength,
       int replicates, int permutations, long seed) {
     this(model, input, mentions, output, positiveClass, maxLength, replicates, permutations, seed,
-        RowErrors.DEFAULT_MAX_ERROR_RATE);
+        RowErrors.DEFAULT_MAX_ERROR_RATE, null);
   }
 
   public static ProbeSettings of(String model, String input, String mentions, String output) {

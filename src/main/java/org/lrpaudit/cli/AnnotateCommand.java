@@ -33,6 +33,12 @@ final class AnnotateCommand implements Callable<Integer> {
       + "relative to (default: $LRP_AUDIT_DATA, else data.dir of conf/lrp-audit.conf; jobs/setup-data fills it).")
   Path data;
 
+  @Option(names = "--language", paramLabel = "CODE", defaultValue = AnnotateSettings.DEFAULT_LANGUAGE,
+      description = "Language of the texts (ISO 639-1: en, de, es, fr): lexicons configured for another language "
+          + "(their `language` setting) are left out; lexicons without one always apply. Default ${DEFAULT-VALUE}. "
+          + "A corpus of several languages: annotate each language's rows separately.")
+  String language;
+
   @Option(names = "--overwrite", description = "Replace an existing mentions table and summary in --output.")
   boolean overwrite;
 
@@ -55,7 +61,8 @@ final class AnnotateCommand implements Callable<Integer> {
     configs.add(layout.home().resolve("conf").resolve("lexicons").resolve("lexicons.conf"));
     configs.addAll(lexicons);
     AnnotateSettings settings = new AnnotateSettings(input, output, inputFormat.trim().toLowerCase(), idColumn.trim(),
-        textColumn.trim(), configs, data != null ? data.toAbsolutePath().normalize() : layout.data(), overwrite);
+        textColumn.trim(), configs, data != null ? data.toAbsolutePath().normalize() : layout.data(), overwrite,
+        language);
     try (CommandSession session = SparkCommands.session("lrp-audit annotate", master)) {
       SparkSession spark = session.spark();
       AnnotateJob.Summary summary = new AnnotateJob(spark).run(settings);

@@ -7,6 +7,8 @@ import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.bias.ProbeJob;
 import org.lrpaudit.bias.ProbeSettings;
 import picocli.CommandLine.Command;
+import org.lrpaudit.corpus.DataLayout;
+import org.lrpaudit.corpus.NameFrequencies;
 import picocli.CommandLine.Option;
 
 @Command(name = "probe", mixinStandardHelpOptions = true,
@@ -55,13 +57,29 @@ final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
   String master;
 
+  @Option(names = "--names", paramLabel = "FILE", description = "First-name table whose US births rank the names "
+      + "for pairing (default: lexicons/first_names_en.tsv of the data folder, $LRP_AUDIT_DATA or data.dir, when "
+      + "jobs/setup-data made it; 'none': rank names by the model's vocabulary id).")
+  String names;
+
+  private String namesTable() {
+    if ("none".equals(names)) {
+      return null;
+    }
+    if (names != null) {
+      return names;
+    }
+    java.nio.file.Path f = DataLayout.fromEnvironment().lexicons().resolve(NameFrequencies.FILE);
+    return java.nio.file.Files.isRegularFile(f) ? f.toString() : null;
+  }
+
   @Override
   public Integer call() throws Exception {
     SparkCommands.embeddedTorchThreads(System.getProperty("spark.task.cpus", "1"));
     try (CommandSession session = SparkCommands.session("lrp-audit probe", master)) {
       SparkSession spark = session.spark();
       Map<String, Object> summary = new ProbeJob(spark).run(new ProbeSettings(model, input, mentions, output,
-          positiveClass, maxLength, replicates, permutations, seed, maxErrorRate));
+          positiveClass, maxLength, replicates, permutations, seed, maxErrorRate, namesTable()));
       System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
       return 0;
     }

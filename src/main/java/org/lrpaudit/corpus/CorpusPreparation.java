@@ -201,8 +201,8 @@ public final class CorpusPreparation {
       logGap += Math.abs(Math.log(f.rank()) - Math.log(m.rank()));
     }
     int n = Math.max(1, pairs.size());
-    log.accept(String.format(Locale.ROOT, "probe names: %d female/male pairs (mean |ln vocab-id ratio| %.3f): %s",
-        pairs.size(), logGap / n, String.join(", ", pairs)));
+    log.accept(String.format(Locale.ROOT, "probe names: %d female/male pairs (mean |ln frequency-rank ratio| %.3f; "
+        + "rank: US births, else vocabulary id): %s", pairs.size(), logGap / n, String.join(", ", pairs)));
     for (String kind : List.of(ProbeKinds.COUNTRY, ProbeKinds.CITY, ProbeKinds.ORGANIZATION)) {
       List<ProbeValues.Value> v = p.entities().getOrDefault(kind, List.of());
       log.accept("probe " + kind + ": " + v.size() + ": "

@@ -12,7 +12,14 @@ import java.util.Map;
  */
 public record ProbeLexicons(List<String> femaleNames, List<String> maleNames, List<String> ambiguousNames,
     List<String> countries, List<String> cities, List<String> organizations, List<String> regions,
-    List<String> englishWords, List<String> nameStoplist, Map<String, Integer> afinn) {
+    List<String> englishWords, List<String> nameStoplist, Map<String, Integer> afinn, NameFrequencies nameFrequencies) {
+
+  public ProbeLexicons(List<String> femaleNames, List<String> maleNames, List<String> ambiguousNames,
+      List<String> countries, List<String> cities, List<String> organizations, List<String> regions,
+      List<String> englishWords, List<String> nameStoplist, Map<String, Integer> afinn) {
+    this(femaleNames, maleNames, ambiguousNames, countries, cities, organizations, regions, englishWords, nameStoplist,
+        afinn, NameFrequencies.none());
+  }
 
   public static final String FEMALE = "female_first_names.txt";
   public static final String MALE = "male_first_names.txt";
@@ -24,7 +31,11 @@ public record ProbeLexicons(List<String> femaleNames, List<String> maleNames, Li
   public static final String ENGLISH = "english_words.txt";
   public static final String AFINN = "afinn-165.tsv";
 
-  /** Reads the lexicons folder; AFINN-165 is optional (only used to check the sentiment words), the rest required. */
+  /**
+   * Reads the lexicons folder; AFINN-165 is optional (only used to check the sentiment words), and so is the first-name
+   * table with US births (first_names_en.tsv: names are then paired by births rank, else by vocabulary rank); the rest
+   * is required.
+   */
   public static ProbeLexicons load(Path dir, Path nameStoplist) throws IOException {
     Path afinn = dir.resolve(AFINN);
     return new ProbeLexicons(
@@ -37,7 +48,8 @@ public record ProbeLexicons(List<String> femaleNames, List<String> maleNames, Li
         Lexicon.read(dir.resolve(REGIONS), "regions lexicon"),
         Lexicon.read(dir.resolve(ENGLISH), "English words lexicon"),
         Lexicon.read(nameStoplist, "probe name stop list"),
-        Files.isRegularFile(afinn) ? Lexicon.readScores(afinn, "AFINN-165 lexicon") : Map.of());
+        Files.isRegularFile(afinn) ? Lexicon.readScores(afinn, "AFINN-165 lexicon") : Map.of(),
+        NameFrequencies.in(dir));
   }
 
   /** The lexicon a slot kind's values come from. */

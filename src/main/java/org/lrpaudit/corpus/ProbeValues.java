@@ -27,8 +27,10 @@ import java.util.function.Consumer;
  *   <li>names are letters only, at least 3 long; entities have no comma or parenthesis.</li>
  * </ul>
  * Names: the female sample is drawn (seeded) from the 4n most frequent usable female names; each is then paired with
- * the unused male name nearest in log vocabulary id, so the pairs are alike in frequency (pair i is
- * {@code female.get(i)}, {@code male.get(i)}). Entities: drawn (seeded) from the 3n most frequent usable values.
+ * the unused male name nearest in log frequency rank, so the pairs are alike in frequency (pair i is
+ * {@code female.get(i)}, {@code male.get(i)}). A name's frequency rank is its rank by US births in the first-name table
+ * the gender lists come from ({@link NameFrequencies}, when jobs/setup-data made it), else its vocabulary id.
+ * Entities: drawn (seeded) from the 3n most frequent usable values (vocabulary rank).
  */
 public final class ProbeValues {
   /** A chosen value and its frequency rank (largest vocabulary id among its words: lower is more frequent). */
@@ -84,7 +86,7 @@ public final class ProbeValues {
       }
       int id = vocab.id(low);
       if (id >= 0) {
-        out.add(new Value(kind, n, id));
+        out.add(new Value(kind, n, lex.nameFrequencies().rankOr(low, id)));
       }
     }
     out.sort(Comparator.comparingInt(Value::rank).thenComparing(Value::value));

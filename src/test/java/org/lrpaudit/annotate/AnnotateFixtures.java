@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A data folder with small lexicons written by the tests (the layout jobs/setup-data makes, without third-party data),
@@ -16,6 +17,11 @@ final class AnnotateFixtures {
       "January", "Le", "Hanna", "Katherine");
   static final List<String> MALE = List.of("Bob", "Will", "Bill", "Woody", "Denver", "Omar", "Hugo", "Floyd");
   static final List<String> AMBIGUOUS = List.of("Sam", "Alex", "Jordan");
+  /** Per-language first names (conf/lexicons/lexicons.conf: language = de, es, fr). */
+  static final Map<String, List<List<String>>> BY_LANGUAGE = Map.of(
+      "de", List.of(List.of("Greta", "Anna", "Ursula"), List.of("Jürgen", "Hans", "Wolfgang"), List.of("Kai", "Kim")),
+      "es", List.of(List.of("María", "Carmen", "Lucía"), List.of("José", "Alberto", "Javier"), List.of("Guadalupe")),
+      "fr", List.of(List.of("Marie", "Élodie"), List.of("Jean-Pierre", "Pierre", "Julien"), List.of("Camille", "Dominique")));
   static final List<String> COUNTRIES = List.of("France", "Georgia", "Sri Lanka", "China", "Côte d'Ivoire", "Jordan",
       "Peru");
   static final List<String> CITIES = List.of("New York", "York", "Denver", "São Paulo", "Phoenix", "Oslo");
@@ -32,6 +38,12 @@ final class AnnotateFixtures {
     write(lex.resolve("female_first_names.txt"), FEMALE);
     write(lex.resolve("male_first_names.txt"), MALE);
     write(lex.resolve("ambiguous_first_names.txt"), AMBIGUOUS);
+    for (var e : BY_LANGUAGE.entrySet()) {
+      Path langDir = Files.createDirectories(lex.resolve(e.getKey()));
+      write(langDir.resolve("female_first_names.txt"), e.getValue().get(0));
+      write(langDir.resolve("male_first_names.txt"), e.getValue().get(1));
+      write(langDir.resolve("ambiguous_first_names.txt"), e.getValue().get(2));
+    }
     write(lex.resolve("countries.txt"), COUNTRIES);
     write(lex.resolve("cities.txt"), CITIES);
     write(lex.resolve("organizations.txt"), ORGS);

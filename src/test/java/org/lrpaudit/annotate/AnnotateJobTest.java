@@ -194,6 +194,7 @@ class AnnotateJobTest {
     texts.put("orgs", "a mercedes-benz , an alfa romeo and a BMW .");
     texts.put("glued", "kurosawa's film with Alice’s dog, (Bob) and 😀Emma/Hugo in new york's rain.");
     texts.put("same", "Jordan was filmed in Jordan.");
+    texts.put("yield", "A letter from Sam, then a trip to Jordan.");
     texts.put("particles", "bob de hanna, o'floyd and Van Hugo met Alice."); // surnames, not first names
     List<M> m = annotate(texts);
     assertEquals(List.of("country:Georgia", "city:New York", "city:York"), kindsAndSurfaces(m, "place"));
@@ -205,7 +206,10 @@ class AnnotateJobTest {
         "city:new york"), kindsAndSurfaces(m, "glued"));
     assertEquals(List.of("organization:mercedes-benz", "organization:alfa romeo", "organization:BMW"),
         kindsAndSurfaces(m, "orgs"));
-    assertEquals(List.of("country:Jordan", "country:Jordan"), kindsAndSurfaces(m, "same"));
+    // An ambiguous first name before a place of the same name, except after a place preposition.
+    assertEquals(List.of("ambiguous_name:Jordan", "country:Jordan"), kindsAndSurfaces(m, "same"));
+    // After a place preposition an ambiguous name only yields to a place: with none there, it stays a name.
+    assertEquals(List.of("ambiguous_name:Sam", "country:Jordan"), kindsAndSurfaces(m, "yield"));
     assertEquals(List.of("male_name:bob", "female_name:Alice"), kindsAndSurfaces(m, "particles"));
   }
 

@@ -22,10 +22,14 @@ class LexiconConfigTest {
   @Test
   void shippedConfigurationLoadsInPriorityOrderWithCaseSplit() throws IOException {
     Path data = AnnotateFixtures.dataDir(tmp.resolve("data"));
-    LexiconConfig.Loaded loaded = LexiconConfig.load(LexiconConfig.read(List.of(AnnotateFixtures.SHIPPED)), data);
+    LexiconConfig.Loaded loaded = LexiconConfig.load(LexiconConfig.read(List.of(AnnotateFixtures.SHIPPED)), data, "en");
     List<String> names = loaded.lexicons().stream().map(l -> l.spec().name()).toList();
-    assertEquals(List.of("persons", "countries", "cities", "organizations", "female_first_names", "male_first_names",
-        "ambiguous_first_names"), names);
+    // Ambiguous first names before places (except after a place preposition), gendered ones after them.
+    assertEquals(List.of("persons", "ambiguous_first_names", "countries", "cities", "organizations",
+        "female_first_names", "male_first_names"), names);
+    LexiconSpec ambiguous = byNameOf(loaded).get("ambiguous_first_names").spec();
+    assertTrue(ambiguous.notAfter().contains("de") && ambiguous.yieldAfter().containsAll(List.of("in", "from")),
+        ambiguous.toString());
     Map<String, LexiconTerms> byName = loaded.lexicons().stream()
         .collect(Collectors.toMap(l -> l.spec().name(), l -> l));
     LexiconTerms female = byName.get("female_first_names");
@@ -50,7 +54,8 @@ class LexiconConfigTest {
     Path user = userDir.resolve("mine.conf");
     Files.writeString(user, "annotate.lexicons += { name = films, kind = film_title, file = \"films.txt\", "
         + "case = exact, priority = 1 }\n");
-    LexiconConfig.Loaded loaded = LexiconConfig.load(LexiconConfig.read(List.of(AnnotateFixtures.SHIPPED, user)), data);
+    LexiconConfig.Loaded loaded = LexiconConfig.load(LexiconConfig.read(List.of(AnnotateFixtures.SHIPPED, user)), data,
+        "en");
     assertEquals(8, loaded.lexicons().size(), "the defaults stay, the user's is added");
     LexiconTerms films = loaded.lexicons().get(0); // priority 1 sorts first
     assertEquals("films", films.spec().name());
@@ -58,6 +63,36 @@ class LexiconConfigTest {
     assertEquals(CaseRule.EXACT, films.spec().caseRule());
     assertEquals(List.of("Casablanca", "The Third Man"), films.exactCase());
     assertEquals(userDir.resolve("films.txt").toString(), films.spec().file());
+  }
+
+  private static Map<String, LexiconTerms> byNameOf(LexiconConfig.Loaded loaded) {
+    return loaded.lexicons().stream().collect(Collectors.toMap(l -> l.spec().name(), l -> l));
+  }
+
+  /** --language picks the first-name lists of that language; lexicons without a language serve every language. */
+  @Test
+  void languageSelectsThePerLanguageNameLists() throws IOException {
+    Path data = AnnotateFixtures.dataDir(tmp.resolve("data"));
+    var config = LexiconConfig.read(List.of(AnnotateFixtures.SHIPPED));
+    assertEquals(java.util.Set.of("de", "en", "es", "fr"), LexiconConfig.languages(LexiconConfig.specs(config, data)));
+    for (String lang : List.of("de", "es", "fr")) {
+      Map<String, LexiconTerms> byName = byNameOf(LexiconConfig.load(config, data, lang));
+      assertEquals(java.util.Set.of("persons", "countries", "cities", "organizations", "female_first_names_" + lang,
+          "male_first_names_" + lang, "ambiguous_first_names_" + lang), byName.keySet(), lang);
+      List<List<String>> lists = AnnotateFixtures.BY_LANGUAGE.get(lang);
+      assertEquals("female_name", byName.get("female_first_names_" + lang).spec().kind());
+      assertEquals(lang, byName.get("male_first_names_" + lang).spec().language());
+      assertTrue(byName.get("male_first_names_" + lang).anyCase().containsAll(lists.get(1)), lang);
+      assertEquals(8, byName.get("ambiguous_first_names_" + lang).spec().priority());
+    }
+    assertEquals(16, LexiconConfig.load(config, data).lexicons().size(), "no language: every lexicon");
+    JobException e = assertThrows(JobException.class, () -> LexiconConfig.load(config, data, "it"));
+    assertTrue(e.getMessage().contains("--language it") && e.getMessage().contains("de, en, es, fr"), e.getMessage());
+    // A configuration without any language setting applies whole to every language.
+    Path plain = tmp.resolve("plain.conf");
+    Files.writeString(plain, "annotate.lexicons = [ { name = x, kind = k, file = \"t.txt\", case = ignore } ]\n");
+    Files.writeString(tmp.resolve("t.txt"), "Alice\n");
+    assertEquals(1, LexiconConfig.load(LexiconConfig.read(List.of(plain)), data, "it").lexicons().size());
   }
 
   @Test
@@ -96,6 +131,8 @@ class LexiconConfigTest {
     assertError("annotate.lexicons = [ { name = x, kind = k, file = \"empty.txt\", case = ignore } ]", data,
         "holds no terms");
     assertError("annotate.lexicons = []", data, "is empty");
+    assertError("annotate.lexicons = [ { name = x, kind = k, file = \"t.txt\", case = ignore, language = English } ]",
+        data, "annotate.lexicons[0] 'x'.language = 'English'");
   }
 
   private void assertError(String conf, Path data, String expected) throws IOException {

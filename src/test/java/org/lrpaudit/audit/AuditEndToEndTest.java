@@ -298,10 +298,12 @@ class AuditEndToEndTest {
       assertEquals(EVALUATED, m.get("texts").asLong(), m.get("method").asText());
     }
 
-    // The record's headline is the union of the three summaries' headline maps, entry by entry.
+    // The record's headline is the union of the four summaries' headline maps, entry by entry.
     Map<String, JsonNode> expected = new LinkedHashMap<>();
     Set<String> seen = new HashSet<>();
-    for (Object[] s : new Object[][] {{"bias", bias}, {"probe", probe}, {"evaluate", faithfulness}}) {
+    JsonNode annotateSummary = json(work.resolve("annotate/annotate_summary.json"));
+    for (Object[] s : new Object[][] {{"annotate", annotateSummary}, {"bias", bias}, {"probe", probe},
+        {"evaluate", faithfulness}}) {
       for (Iterator<Map.Entry<String, JsonNode>> it = ((JsonNode) s[1]).get("headline").fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         assertTrue(seen.add(e.getKey()), "one statistic, one stage: " + e.getKey());
@@ -341,7 +343,8 @@ class AuditEndToEndTest {
         }
       }
     }
-    for (String s : List.of("female_male_share_gap", "female_to_male_delta_p", "lrp-ah-ln_auac", "random_aupc")) {
+    for (String s : List.of("ambiguous_name_share", "female_name_mentions", "female_male_share_gap",
+        "female_to_male_delta_p", "lrp-ah-ln_auac", "random_aupc")) {
       assertTrue(expected.containsKey(s), s + " in the headline: " + expected.keySet());
     }
   }

@@ -29,8 +29,8 @@ import org.lrpaudit.train.Trainer;
  * association) must show none.
  */
 class PlantedBiasTest {
-  static final List<String> FEMALE = List.of("anna", "lucy", "kate", "julia", "emma", "sarah", "mary", "olivia");
-  static final List<String> MALE = List.of("david", "peter", "paul", "mark", "james", "john", "michael", "oliver");
+  static final List<String> FEMALE = PlantedBiasNames.FEMALE;
+  static final List<String> MALE = PlantedBiasNames.MALE;
   static final List<String> ORGS = List.of("acme", "globex", "initech", "umbrella", "hooli", "vandelay");
   static final List<String> COUNTRIES = List.of("spain", "italy", "japan", "kenya", "peru", "norway");
   static final List<String> POSITIVE = List.of("good", "great", "wonderful", "brilliant", "charming");
