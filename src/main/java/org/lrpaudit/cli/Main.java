@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
     System.exit(run(args));
   }
 
