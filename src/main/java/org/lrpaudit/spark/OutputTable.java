@@ -18,9 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The relevance table on a Hadoop FileSystem: folders run_id=R/method=M. Results go through Spark's commit protocol with
  * dynamic partition overwrite: task output is staged and only a committed job moves its partitions into place, so a failed
- * job leaves nothing visible, and a rerun of a run replaces that run's partitions and no other.
+ * job leaves nothing visible, and a rerun of a run replaces that run's partitions and no other. A Delta Lake table
+ * (--format delta) is written as one Delta commit that replaces the run (replaceWhere run_id = R) and nothing else.
  */
 public final class OutputTable {
+  /** --format: the relevance table's Spark data source (jsonl = JSON lines). */
+  public static final java.util.List<String> FORMATS = java.util.List.of("parquet", "jsonl", "json", "orc", "delta");
   private static final Logger LOG = LoggerFactory.getLogger(OutputTable.class);
   private final SparkSession spark;
   private final ExplainSettings s;
@@ -58,7 +61,7 @@ public final class OutputTable {
               + "'); choose another --output");
         }
       }
-      if (fs.exists(runPath()) && !s.overwrite()) {
+      if (runExists() && !s.overwrite()) {
         throw new JobException("run '" + s.runId() + "' already exists in " + s.output() + "; pass --overwrite to replace "
             + "it, or choose another --run-id");
       }
@@ -67,14 +70,43 @@ public final class OutputTable {
     }
   }
 
+  private String source() {
+    return s.format().equals("jsonl") ? "json" : s.format();
+  }
+
+  private boolean delta() {
+    return s.format().equals("delta");
+  }
+
+  private String runPredicate() {
+    return RelevanceTable.RUN_ID + " = '" + s.runId().replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  /** Whether the table holds this run: for Delta, by its log (files of a replaced run stay until VACUUM). */
+  private boolean runExists() throws IOException {
+    if (delta()) {
+      return fs.exists(new Path(root, "_delta_log"))
+          && !spark.read().format("delta").load(s.output()).where(runPredicate()).limit(1).isEmpty();
+    }
+    return fs.exists(runPath());
+  }
+
   public void write(Dataset<Row> rows) {
+    if (delta()) {
+      rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", runPredicate())
+          .partitionBy(RelevanceTable.RUN_ID, RelevanceTable.METHOD).save(s.output());
+      return;
+    }
     rows.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
         .partitionBy(RelevanceTable.RUN_ID, RelevanceTable.METHOD)
-        .format(s.format().equals("jsonl") ? "json" : "parquet").save(s.output());
+        .format(source()).save(s.output());
   }
 
   /** After a committed write: drops method partitions of this run that this job did not write (a rerun replaces it whole). */
   public void dropStaleMethods() {
+    if (delta()) {
+      return; // the Delta commit replaced the whole run
+    }
     try {
       if (!fs.exists(runPath())) {
         return;
@@ -96,14 +128,14 @@ public final class OutputTable {
   public Map<String, Long> countByMethod() {
     Map<String, Long> out = new TreeMap<>();
     try {
-      if (!fs.exists(runPath())) {
+      if (!runExists()) {
         return out;
       }
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    Dataset<Row> table = spark.read().option("basePath", s.output())
-        .format(s.format().equals("jsonl") ? "json" : "parquet").schema(RelevanceTable.SCHEMA).load(runPath().toString());
+    Dataset<Row> table = delta() ? spark.read().format("delta").load(s.output()).where(runPredicate())
+        : spark.read().option("basePath", s.output()).format(source()).schema(RelevanceTable.SCHEMA).load(runPath().toString());
     for (Row r : table.groupBy(col(RelevanceTable.METHOD)).count().collectAsList()) {
       out.put(r.getString(0), r.getLong(1));
     }
@@ -112,6 +144,16 @@ public final class OutputTable {
 
   /** Removes this run's partition (a rerun of an empty input must still replace the run). */
   public void deleteRun() {
+    if (delta()) {
+      try {
+        if (runExists()) {
+          write(spark.createDataFrame(java.util.List.of(), RelevanceTable.SCHEMA));
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      return;
+    }
     try {
       fs.delete(runPath(), true);
     } catch (IOException e) {
