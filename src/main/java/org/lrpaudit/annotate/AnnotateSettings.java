@@ -21,8 +21,9 @@ public record AnnotateSettings(String input, String output, String inputFormat, 
   public AnnotateSettings {
     language = language == null || language.isBlank() ? DEFAULT_LANGUAGE : language.trim().toLowerCase(java.util.Locale.ROOT);
     lexiconConfigs = List.copyOf(lexiconConfigs);
-    if (!List.of("auto", "parquet", "csv", "tsv", "json", "jsonl").contains(inputFormat)) {
-      throw new IllegalArgumentException("input-format must be auto, parquet, csv, tsv or json, not '" + inputFormat + "'");
+    if (!org.lrpaudit.spark.CorpusReader.DATA_SOURCE.matcher(inputFormat).matches()) {
+      throw new IllegalArgumentException("input-format must be auto, tsv, jsonl or a Spark data source name (parquet, csv, "
+          + "json, orc, delta, ...), not '" + inputFormat + "'");
     }
     if (lexiconConfigs.isEmpty()) {
       throw new IllegalArgumentException("no lexicon configuration given");

@@ -6,11 +6,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.dense_rank;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -30,7 +28,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
 import org.lrpaudit.audit.Headline;
 import org.lrpaudit.spark.JobException;
@@ -390,11 +387,19 @@ public final class BiasJob {
     // Units relabelled together: each mention, or each (kind, term) with all its mentions.
     Column[] order = byTerm ? new Column[] {col("kind"), col("term")}
         : new Column[] {col("id"), col("start"), col("end"), col("kind")};
-    Dataset<Row> indexed = rows.withColumn("index", (byTerm ? dense_rank() : row_number())
-            .over(Window.orderBy(order)).minus(1).cast("long"))
-        .select(col("index"), col("span_relevance"), col("share"), col("top3"), lit(1.0).as("one"))
-        // The window puts every row in one partition; the relabelling sums are the costly part, so spread them out.
-        .repartition(ok.sparkSession().sparkContext().defaultParallelism());
+    // Units numbered 0..n-1 in that order without funnelling rows through one partition (a window without partitioning
+    // did): a distributed sort, then zipWithIndex (only per-partition counts reach the driver). Same numbers as
+    // row_number / dense_rank over the order.
+    Dataset<Row> numbered;
+    if (byTerm) {
+      Dataset<Row> units = numberRows(rows.select(col("kind").as("u_kind"), col("term").as("u_term")).distinct(),
+          col("u_kind"), col("u_term"));
+      numbered = rows.join(units, col("kind").eqNullSafe(col("u_kind")).and(col("term").eqNullSafe(col("u_term"))));
+    } else {
+      numbered = numberRows(rows, order);
+    }
+    Dataset<Row> indexed = numbered
+        .select(col("index"), col("span_relevance"), col("share"), col("top3"), lit(1.0).as("one"));
     long nA = mentionsA;
     long n = mentions;
     if (byTerm) {
@@ -421,6 +426,23 @@ public final class BiasJob {
       p[j] = Intervals.pValue(observed, t, exact);
     }
     return p;
+  }
+
+  /** rows with a column index: 0..n-1 in the given total order, computed in parallel (sort + zipWithIndex). */
+  static Dataset<Row> numberRows(Dataset<Row> rows, Column... order) {
+    Dataset<Row> sorted = rows.orderBy(order);
+    org.apache.spark.sql.types.StructType schema = sorted.schema()
+        .add("index", org.apache.spark.sql.types.DataTypes.LongType, false);
+    org.apache.spark.api.java.JavaRDD<Row> indexed = sorted.javaRDD().zipWithIndex().map(t -> {
+      Row r = t._1();
+      Object[] v = new Object[r.size() + 1];
+      for (int i = 0; i < r.size(); i++) {
+        v[i] = r.get(i);
+      }
+      v[r.size()] = t._2();
+      return org.apache.spark.sql.RowFactory.create(v);
+    });
+    return rows.sparkSession().createDataFrame(indexed, schema);
   }
 
   /** Fairlearn's between_groups difference: max - min (NaN if either is undefined). */

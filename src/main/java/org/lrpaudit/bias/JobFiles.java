@@ -38,7 +38,17 @@ public final class JobFiles {
     }
   }
 
-  /** Reads a table: CSV (header) or JSON lines by extension, else Parquet; a missing or unreadable path fails naming it. */
+  /** A Delta Lake table: a folder with a _delta_log. */
+  public static boolean isDelta(SparkSession spark, String path) {
+    try {
+      org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
+      return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Reads a table: CSV (header) or JSON lines by extension, a Delta table by its _delta_log, else Parquet; a missing or unreadable path fails naming it. */
   public static Dataset<Row> readTable(SparkSession spark, String path, String what) {
     try {
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
@@ -54,6 +64,9 @@ public final class JobFiles {
       }
       if (low.endsWith(".json") || low.endsWith(".jsonl")) {
         return spark.read().json(path);
+      }
+      if (isDelta(spark, path)) {
+        return spark.read().format("delta").load(path);
       }
       return spark.read().parquet(path);
     } catch (JobException e) {

@@ -42,7 +42,7 @@ final class AnnotateCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace an existing mentions table and summary in --output.")
   boolean overwrite;
 
-  @Option(names = "--input-format", paramLabel = "FMT", defaultValue = "auto", description = "auto (by extension; default) | parquet | csv | tsv | json.")
+  @Option(names = "--input-format", paramLabel = "FMT", defaultValue = "auto", description = "auto (Delta table or file extension; default) | tsv | jsonl | a Spark data source name: parquet, csv, json, orc, delta, ...")
   String inputFormat;
 
   @Option(names = "--id-column", paramLabel = "NAME", defaultValue = "id", description = "Default id.")

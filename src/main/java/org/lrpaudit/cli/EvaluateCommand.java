@@ -61,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace an earlier evaluate output (atomically, when the job succeeds).")
   boolean overwrite;
 
-  @Option(names = "--input-format", defaultValue = "auto", paramLabel = "FMT", description = "auto | parquet | csv | tsv | json.")
+  @Option(names = "--input-format", defaultValue = "auto", paramLabel = "FMT", description = "auto | tsv | jsonl | a Spark data source name: parquet, csv, json, orc, delta, ...")
   String inputFormat;
 
   @Option(names = "--id-column", defaultValue = "id", paramLabel = "NAME")

@@ -53,10 +53,10 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace the run --run-id if it exists (atomically on commit).")
   Boolean overwrite;
 
-  @Option(names = "--format", paramLabel = "parquet|jsonl", description = "Output format (default parquet).")
+  @Option(names = "--format", paramLabel = "FMT", description = "Output format: parquet (default), jsonl, orc, delta (a Delta Lake table; a rerun of a run id replaces only its partition).")
   String format;
 
-  @Option(names = "--input-format", paramLabel = "FMT", description = "auto (by extension; default) | parquet | csv | tsv | json.")
+  @Option(names = "--input-format", paramLabel = "FMT", description = "auto (Delta table or file extension; default) | tsv | jsonl | a Spark data source name: parquet, csv, json, orc, delta, ...")
   String inputFormat;
 
   @Option(names = "--id-column", paramLabel = "NAME", description = "Default id.")

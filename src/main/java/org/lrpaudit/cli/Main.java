@@ -27,6 +27,9 @@ public final class Main {
   static final int TRACE_FRAMES = 12;
 
   public static void main(String[] args) {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
     System.exit(run(args));
   }
 

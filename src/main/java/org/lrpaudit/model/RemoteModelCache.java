@@ -30,7 +30,23 @@ public final class RemoteModelCache {
   public static RemoteModelCache fromEnvironment() {
     String env = System.getenv("LRP_AUDIT_CACHE");
     Path base = env != null && !env.isBlank() ? Paths.get(env) : Paths.get(System.getProperty("user.home"), ".cache", "lrp-audit");
-    return new RemoteModelCache(base.resolve("models"), new Configuration());
+    return new RemoteModelCache(base.resolve("models"), hadoopConfiguration());
+  }
+
+  /**
+   * Inside Spark (driver or executor), the job's Hadoop configuration: core-site/hdfs-site plus every spark.hadoop.*
+   * setting (an S3 endpoint and its credentials reach the executors this way); outside Spark, Hadoop's defaults.
+   */
+  public static Configuration hadoopConfiguration() {
+    try {
+      org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+      if (env != null) {
+        return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(env.conf());
+      }
+    } catch (LinkageError e) {
+      // no Spark on the class path (a plain library use): Hadoop's defaults
+    }
+    return new Configuration();
   }
 
   /** The local folder holding a copy of the model at this URI. */

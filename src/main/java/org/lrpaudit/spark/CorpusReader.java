@@ -34,6 +34,9 @@ import org.apache.spark.sql.types.StructType;
  * or a text that is not a string becomes an error row naming the file and the line instead of failing the job.
  */
 public final class CorpusReader {
+  /** --input-format: auto, tsv, jsonl, or a Spark data source name (parquet, csv, json, orc, delta, avro, ...). */
+  public static final java.util.regex.Pattern DATA_SOURCE = java.util.regex.Pattern.compile("[a-z][a-z0-9_.]*");
+
   public static final StructType INPUT = new StructType(new StructField[] {
       DataTypes.createStructField("id", DataTypes.StringType, true),
       DataTypes.createStructField("text", DataTypes.StringType, true),
@@ -88,11 +91,16 @@ public final class CorpusReader {
           CsvInput.requireWellFormed(spark, csv, s.input(), sep, s.idColumn());
           yield tabular(csv, false, needLabel);
         }
-        default -> {
+        case "json", "jsonl" -> {
           if (where != null) {
             throw new JobException("selecting rows (" + where + ") needs a Parquet or CSV/TSV input, not JSON lines");
           }
           yield jsonLines(needLabel);
+        }
+        // Any other Spark data source (orc, delta, avro, ...): typed columns, read as the source gives them.
+        default -> {
+          checkExists();
+          yield tabular(spark.read().format(format).load(s.input()), true, needLabel);
         }
       };
     } catch (JobException e) {
@@ -102,13 +110,27 @@ public final class CorpusReader {
     }
   }
 
-  /** By the file extension of the input, or of the first data file in an input folder. */
+  private void checkExists() {
+    Path path = new Path(s.input());
+    try {
+      if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
+        throw new JobException("input not found: " + s.input());
+      }
+    } catch (IOException e) {
+      throw new JobException("cannot read input " + s.input() + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** A Delta table (a folder with _delta_log), else by the file extension of the input or of its first data file. */
   String detectFormat() {
     Path path = new Path(s.input());
     try {
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(path)) {
         throw new JobException("input not found: " + s.input());
+      }
+      if (fs.exists(new Path(path, "_delta_log"))) {
+        return "delta";
       }
       String name = path.getName();
       if (fs.getFileStatus(path).isDirectory()) {
@@ -133,9 +155,11 @@ public final class CorpusReader {
         return "tsv";
       } else if (n.endsWith(".json") || n.endsWith(".jsonl") || n.endsWith(".ndjson")) {
         return "json";
+      } else if (n.endsWith(".orc")) {
+        return "orc";
       }
       throw new JobException("cannot tell the format of " + name + " from its extension: set --input-format "
-          + "parquet|csv|tsv|json");
+          + "parquet|csv|tsv|json|orc|delta (any Spark data source name)");
     } catch (IOException e) {
       throw new JobException("cannot read input " + s.input() + " (" + e.getMessage() + ")", e);
     }

@@ -77,7 +77,11 @@ public final class ExplainJob {
         spark.sparkContext().addSparkListener(progress);
         try {
           if (rowsIn > 0) {
-            table.stage(relevance, staging);
+            try {
+              table.stage(relevance, staging);
+            } catch (RuntimeException e) {
+              throw modelUnreadable(e);
+            }
           }
         } finally {
           spark.sparkContext().removeSparkListener(progress);
@@ -109,6 +113,20 @@ public final class ExplainJob {
         (System.nanoTime() - t0) / 1e9, partitions, threads);
     LOG.info(summary.describe());
     return summary;
+  }
+
+  /**
+   * A job that failed because executors could not load the model (a path only the driver sees, no permission on the
+   * executors' hosts): a usage error (exit 2) naming the model URI and the executor, instead of Spark's stage failure.
+   */
+  public static RuntimeException modelUnreadable(RuntimeException e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof org.lrpaudit.model.CheckpointException) {
+        return new JobException("executors cannot read the model: " + t.getMessage() + "; put the model folder where "
+            + "every executor can read it (hdfs://, s3a://, a shared mount)", e);
+      }
+    }
+    return e;
   }
 
   public static String rootMessage(Throwable e) {

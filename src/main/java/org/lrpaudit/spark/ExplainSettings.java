@@ -100,11 +100,12 @@ public record ExplainSettings(
   }
 
   private void validate() {
-    if (!List.of("auto", "parquet", "csv", "tsv", "json", "jsonl").contains(inputFormat)) {
-      throw new IllegalArgumentException("input-format must be auto, parquet, csv, tsv or json, not '" + inputFormat + "'");
+    if (!CorpusReader.DATA_SOURCE.matcher(inputFormat).matches()) {
+      throw new IllegalArgumentException("input-format must be auto, tsv, jsonl or a Spark data source name (parquet, csv, "
+          + "json, orc, delta, ...), not '" + inputFormat + "'");
     }
-    if (!List.of("parquet", "jsonl").contains(format)) {
-      throw new IllegalArgumentException("format must be parquet or jsonl, not '" + format + "'");
+    if (!OutputTable.FORMATS.contains(format)) {
+      throw new IllegalArgumentException("format must be one of " + OutputTable.FORMATS + ", not '" + format + "'");
     }
     if (methods.isEmpty()) {
       throw new IllegalArgumentException("methods: name at least one of " + Method.names() + ", " + FORWARD);

@@ -20,9 +20,12 @@ import org.slf4j.LoggerFactory;
  * The relevance table on a Hadoop FileSystem: folders run_id=R/method=M. A job writes its run into a hidden staging table
  * through Spark's commit protocol, checks it (rows in == rows out, the error rate), and only then moves the run folder
  * into place: a failed job, or one whose rows failed beyond --max-error-rate, leaves nothing visible, and a rerun of a run
- * replaces that run whole and no other.
+ * replaces that run whole and no other. A Delta Lake table (--format delta) is staged the same way (as Parquet) and then
+ * committed as one Delta commit that replaces the run (replaceWhere run_id = R) and nothing else.
  */
 public final class OutputTable {
+  /** --format: the relevance table's Spark data source (jsonl = JSON lines). */
+  public static final java.util.List<String> FORMATS = java.util.List.of("parquet", "jsonl", "json", "orc", "delta");
   private static final Logger LOG = LoggerFactory.getLogger(OutputTable.class);
   private final SparkSession spark;
   private final ExplainSettings s;
@@ -60,7 +63,7 @@ public final class OutputTable {
               + "'); choose another --output");
         }
       }
-      if (fs.exists(runPath()) && !s.overwrite()) {
+      if (runExists() && !s.overwrite()) {
         throw new JobException("run '" + s.runId() + "' already exists in " + s.output() + "; pass --overwrite to replace "
             + "it, or choose another --run-id");
       }
@@ -76,7 +79,7 @@ public final class OutputTable {
    */
   public void stage(Dataset<Row> rows, Path staging) {
     rows.write().mode(SaveMode.ErrorIfExists).partitionBy(RelevanceTable.RUN_ID, RelevanceTable.METHOD)
-        .format(format()).save(staging.toString());
+        .format(stagingFormat()).save(staging.toString());
   }
 
   /** A fresh staging folder name for this run (nothing is created). */
@@ -95,8 +98,7 @@ public final class OutputTable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    Dataset<Row> table = spark.read().option("basePath", staging.toString()).format(format())
-        .schema(RelevanceTable.SCHEMA).load(run.toString());
+    Dataset<Row> table = stagedRun(staging);
     for (Row r : table.groupBy(col(RelevanceTable.METHOD), col("status")).count().collectAsList()) {
       out.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
     }
@@ -115,6 +117,10 @@ public final class OutputTable {
         if (s.overwrite()) {
           deleteRun();
         }
+        return;
+      }
+      if (delta()) {
+        writeDeltaRun(stagedRun(staging));
         return;
       }
       Path old = null;
@@ -150,13 +156,50 @@ public final class OutputTable {
     }
   }
 
-  private String format() {
-    return s.format().equals("jsonl") ? "json" : "parquet";
+  /** The staged run, read back with the table's schema. */
+  private Dataset<Row> stagedRun(Path staging) {
+    Path run = new Path(staging, RelevanceTable.RUN_ID + "=" + s.runId());
+    return spark.read().option("basePath", staging.toString()).format(stagingFormat())
+        .schema(RelevanceTable.SCHEMA).load(run.toString());
   }
 
-  /** Removes this run's partition (a rerun of an empty input must still replace the run). */
+  /** One Delta commit that replaces this run's rows (and only them) with rows; files of the old run stay until VACUUM. */
+  private void writeDeltaRun(Dataset<Row> rows) {
+    rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", runPredicate())
+        .partitionBy(RelevanceTable.RUN_ID, RelevanceTable.METHOD).save(s.output());
+  }
+
+  private boolean delta() {
+    return s.format().equals("delta");
+  }
+
+  /** The table's Spark data source; a Delta table is staged as Parquet and committed by Delta. */
+  private String stagingFormat() {
+    return s.format().equals("jsonl") ? "json" : delta() ? "parquet" : s.format();
+  }
+
+  private String runPredicate() {
+    return RelevanceTable.RUN_ID + " = '" + s.runId().replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  /** Whether the table holds this run: for Delta, by its log (files of a replaced run stay until VACUUM). */
+  private boolean runExists() throws IOException {
+    if (delta()) {
+      return fs.exists(new Path(root, "_delta_log"))
+          && !spark.read().format("delta").load(s.output()).where(runPredicate()).limit(1).isEmpty();
+    }
+    return fs.exists(runPath());
+  }
+
+  /** Removes this run (a rerun of an empty input must still replace the run). */
   public void deleteRun() {
     try {
+      if (delta()) {
+        if (runExists()) {
+          writeDeltaRun(spark.createDataFrame(java.util.List.of(), RelevanceTable.SCHEMA));
+        }
+        return;
+      }
       fs.delete(runPath(), true);
     } catch (IOException e) {
       throw new IllegalStateException(e);

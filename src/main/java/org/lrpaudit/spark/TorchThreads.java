@@ -22,6 +22,11 @@ public final class TorchThreads {
 
   /** Sets the torch thread count for this JVM unless one was given explicitly; returns the count in effect. */
   public static synchronized int configure(int threads) {
+    // Executors get nothing but the jar: no -Dai.djl.offline there. DJL must never try the network (model zoo, telemetry,
+    // a libtorch download): libtorch is in the jar, or installed on a GPU node.
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
     if (System.getProperty(INTEROP_PROPERTY) == null) {
       System.setProperty(INTEROP_PROPERTY, "1");
     }
