@@ -121,8 +121,13 @@ public final class ExplainJob {
    */
   public static RuntimeException modelUnreadable(RuntimeException e) {
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-      if (t instanceof org.lrpaudit.model.CheckpointException) {
-        return new JobException("executors cannot read the model: " + t.getMessage() + "; put the model folder where "
+      String marker = org.lrpaudit.model.CheckpointException.class.getName() + ": ";
+      String m = String.valueOf(t.getMessage());
+      // On a real cluster the task's exception reaches the driver only as text in Spark's stage-failure message.
+      String what = t instanceof org.lrpaudit.model.CheckpointException ? m
+          : m.contains(marker) ? m.substring(m.indexOf(marker) + marker.length()).split("\n")[0] : null;
+      if (what != null) {
+        return new JobException("executors cannot read the model: " + what + "; put the model folder where "
             + "every executor can read it (hdfs://, s3a://, a shared mount)", e);
       }
     }
