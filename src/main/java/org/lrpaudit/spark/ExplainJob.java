@@ -79,7 +79,7 @@ public final class ExplainJob {
           if (rowsIn > 0) {
             try {
               table.stage(relevance, staging);
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
               throw modelUnreadable(e);
             }
           }
@@ -119,7 +119,7 @@ public final class ExplainJob {
    * A job that failed because executors could not load the model (a path only the driver sees, no permission on the
    * executors' hosts): a usage error (exit 2) naming the model URI and the executor, instead of Spark's stage failure.
    */
-  public static RuntimeException modelUnreadable(RuntimeException e) {
+  public static RuntimeException modelUnreadable(Exception e) {
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
       String marker = org.lrpaudit.model.CheckpointException.class.getName() + ": ";
       String m = String.valueOf(t.getMessage());
@@ -131,7 +131,7 @@ public final class ExplainJob {
             + "every executor can read it (hdfs://, s3a://, a shared mount)", e);
       }
     }
-    return e;
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
   }
 
   public static String rootMessage(Throwable e) {

@@ -31,6 +31,8 @@ public final class OutputTable {
   private final ExplainSettings s;
   private final Path root;
   private final FileSystem fs;
+  /** Whether this job creates the output folder (so a failed first run may remove it again, when empty). */
+  private boolean rootCreatedHere;
 
   public OutputTable(SparkSession spark, ExplainSettings settings) {
     this.spark = spark;
@@ -51,6 +53,7 @@ public final class OutputTable {
   public void checkWritable() {
     try {
       if (!fs.exists(root)) {
+        rootCreatedHere = true;
         return;
       }
       if (!fs.getFileStatus(root).isDirectory()) {
@@ -150,6 +153,10 @@ public final class OutputTable {
     try {
       if (fs.exists(staging)) {
         fs.delete(staging, true);
+      }
+      // A failed first run leaves no output folder behind; a folder that holds anything (a committed run) stays.
+      if (rootCreatedHere && fs.exists(root) && fs.listStatus(root).length == 0) {
+        fs.delete(root, false);
       }
     } catch (IOException e) {
       LOG.warn("cannot remove staging folder {}: {}", staging, e.getMessage());
