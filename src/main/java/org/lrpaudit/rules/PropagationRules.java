@@ -9,7 +9,8 @@ import org.lrpaudit.tensor.Constants;
  * exactly those places and nowhere else, so "where does the AH rule apply?" has one answer: {@link #attentionProbabilities}.
  *
  * <p>Each rule keeps the forward value and changes only which factors the gradient flows through; running Gradient x Input
- * through the changed graph then gives LRP relevance. See shared/design/method.md for the table of methods.
+ * through the changed graph then gives LRP relevance. docs/method.md states the rules, the
+ * methods built from them and what is measured.
  */
 public record PropagationRules(boolean detachAttention, boolean detachLayerNormStd, boolean identityActivations) {
 
