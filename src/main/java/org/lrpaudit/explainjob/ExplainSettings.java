@@ -12,7 +12,7 @@ import java.util.Properties;
 import org.lrpaudit.explain.Method;
 import org.lrpaudit.explain.MethodOptions;
 import org.lrpaudit.explain.Target;
-import org.lrpaudit.runtime.CorpusReader;
+import org.lrpaudit.runtime.CorpusSource;
 import org.lrpaudit.runtime.RowErrors;
 
 /**
@@ -102,10 +102,7 @@ public record ExplainSettings(
   }
 
   private void validate() {
-    if (!CorpusReader.DATA_SOURCE.matcher(inputFormat).matches()) {
-      throw new IllegalArgumentException("input-format must be auto, tsv, jsonl or a Spark data source name (parquet, csv, "
-          + "json, orc, delta, ...), not '" + inputFormat + "'");
-    }
+    CorpusSource.checkFormat(inputFormat);
     if (!OutputTable.FORMATS.contains(format)) {
       throw new IllegalArgumentException("format must be one of " + OutputTable.FORMATS + ", not '" + format + "'");
     }
@@ -133,6 +130,11 @@ public record ExplainSettings(
     return new ExplainSettings(model, input, output, inputFormat, format, idColumn, textColumn, labelColumn, methods,
         target, id, overwrite, maxLength, maxChars, batchTokens, batchRows, chunkRows, partitions, partitionRows,
         progressSeconds, igSteps, seed, maxErrorRate);
+  }
+
+  /** The corpus to read; gold labels are needed when the target is the label. */
+  public CorpusSource corpus() {
+    return new CorpusSource(input, inputFormat, idColumn, textColumn, labelColumn, target.equals("label"));
   }
 
   /** The settings of the methods that have any (ig steps, random seed). */

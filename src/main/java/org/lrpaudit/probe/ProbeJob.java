@@ -16,7 +16,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapFunction;
@@ -48,9 +47,9 @@ import org.lrpaudit.explain.Method;
 import org.lrpaudit.explain.NonFiniteRelevanceException;
 import org.lrpaudit.explain.Target;
 import org.lrpaudit.explain.TextInput;
-import org.lrpaudit.explainjob.ExplainSettings;
 import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.runtime.CorpusReader;
+import org.lrpaudit.runtime.CorpusSource;
 import org.lrpaudit.runtime.DeviceChoice;
 import org.lrpaudit.runtime.InputCheck;
 import org.lrpaudit.runtime.JobException;
@@ -115,17 +114,13 @@ public final class ProbeJob {
     long t0 = System.nanoTime();
     JobFiles files = new JobFiles(spark, s.output());
     files.requireReplaceableTable(PAIRS);
-    Properties p = ExplainSettings.defaults();
-    p.setProperty("model", s.model());
-    p.setProperty("input", s.input());
-    p.setProperty("output", s.output());
     Checkpoint checkpoint = Checkpoint.open(s.model());
     int classes = checkpoint.config().numLabels();
     if (s.positiveClass() >= classes) {
       throw new JobException("--positive-class " + s.positiveClass() + " is not a class of " + s.model() + " ("
           + classes + " labels: " + checkpoint.config().labels() + "); every text would fail");
     }
-    Dataset<Row> read = new CorpusReader(spark, ExplainSettings.from(p)).read();
+    Dataset<Row> read = new CorpusReader(spark, CorpusSource.of(s.input())).read();
     InputCheck.count(read, s.input(), "id", "text");
     Dataset<Row> corpus = read.groupBy(col("id")).agg(first("text").as("text"), count(lit(1)).as("copies"));
     Dataset<Row> mentions = readMentions(s.mentions());

@@ -22,6 +22,8 @@ import scala.collection.JavaConverters;
  */
 public final class ProgressLog extends SparkListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressLog.class);
+  /** Seconds between two progress lines, where a stage has no --progress-seconds of its own. */
+  public static final int DEFAULT_SECONDS = 10;
   private final Map<Long, Long> running = new ConcurrentHashMap<>();
   private final AtomicLong finished = new AtomicLong();
   private final long total;
