@@ -78,7 +78,8 @@ public final class EvaluateJob {
       Dataset<Row> texts = input.repartition(partitions)
           .mapPartitions(new PartitionEvaluator(s, threads, metrics), Encoders.row(FaithfulnessTable.TEXTS));
       long w0 = System.nanoTime();
-      try (ProgressLog progress = new ProgressLog("evaluate", rowsIn, ProgressLog.DEFAULT_SECONDS)) {
+      long rowsOut = rowsIn * s.methods().size();
+      try (ProgressLog progress = new ProgressLog("evaluate", rowsOut, ProgressLog.DEFAULT_SECONDS)) {
         spark.sparkContext().addSparkListener(progress);
         try {
           texts.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "texts").toString());

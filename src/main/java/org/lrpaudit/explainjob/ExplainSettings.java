@@ -12,7 +12,9 @@ import java.util.Properties;
 import org.lrpaudit.explain.Method;
 import org.lrpaudit.explain.MethodOptions;
 import org.lrpaudit.explain.Target;
+import org.lrpaudit.explain.TokenBudget;
 import org.lrpaudit.runtime.CorpusSource;
+import org.lrpaudit.runtime.PartitionRunner;
 import org.lrpaudit.runtime.RowErrors;
 
 /**
@@ -61,9 +63,9 @@ public record ExplainSettings(
     p.setProperty("overwrite", "false");
     p.setProperty("max-length", "512");
     p.setProperty("max-chars", "1000000");
-    p.setProperty("batch-tokens", "4096");
-    p.setProperty("batch-rows", "64");
-    p.setProperty("chunk-rows", "2048");
+    p.setProperty("batch-tokens", Integer.toString(TokenBudget.DEFAULT_TOKENS));
+    p.setProperty("batch-rows", Integer.toString(TokenBudget.DEFAULT_ROWS));
+    p.setProperty("chunk-rows", Integer.toString(PartitionRunner.DEFAULT_CHUNK_ROWS));
     p.setProperty("partitions", "0");
     p.setProperty("partition-rows", "5000");
     p.setProperty("progress-seconds", "10");

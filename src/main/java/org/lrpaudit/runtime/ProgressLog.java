@@ -16,7 +16,7 @@ import scala.Tuple4;
 import scala.collection.JavaConverters;
 
 /**
- * Logs a job stage's progress on the driver (explain: rows x methods; evaluate: input rows): rows done, rows/s and
+ * Logs a job stage's progress on the driver (rows x methods: what PartitionRunner counts as emitted): rows done, rows/s and
  * ETA. Running tasks report their row counter with executor heartbeats (spark.executor.heartbeatInterval), finished
  * tasks with their result.
  */
