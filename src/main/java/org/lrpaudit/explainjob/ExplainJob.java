@@ -55,7 +55,7 @@ public final class ExplainJob {
     }
     OutputTable table = new OutputTable(spark, s);
     table.checkWritable();
-    Dataset<Row> input = new CorpusReader(spark, s).read();
+    Dataset<Row> input = new CorpusReader(spark, s.corpus()).read();
     long rowsIn = InputCheck.count(input, s.input(), s.idColumn(), s.textColumn());
     double checkSeconds = (System.nanoTime() - t0) / 1e9;
     LOG.info(String.format("run %s: model %s (%s), %,d input rows, methods %s, output %s (checks and input count: %.1f s)",
@@ -139,14 +139,6 @@ public final class ExplainJob {
       }
     }
     return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
-  }
-
-  public static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return String.valueOf(t.getMessage());
   }
 
   /** What a run did, for the log, standard output and benchmarks. */
