@@ -167,7 +167,12 @@ public final class ProbeJob {
     Dataset<Row> pairs = texts.mapPartitions(
         (MapPartitionsFunction<Row, Row>) rows -> probePartition(rows, swaps, s, threads), Encoders.row(PAIRS_SCHEMA));
     // Staged, counted and checked before it replaces the previous probe_pairs: rows in == rows out, the error rate.
-    org.apache.hadoop.fs.Path staged = files.stageParquetFolder(PAIRS, pairs);
+    org.apache.hadoop.fs.Path staged;
+    try {
+      staged = files.stageParquetFolder(PAIRS, pairs);
+    } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
+      throw ModelCache.unreadableOnExecutors(e);
+    }
     Map<String, Long> status = new TreeMap<>();
     RowErrors errors;
     try {
