@@ -31,6 +31,7 @@ import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.runtime.CorpusReader;
 import org.lrpaudit.runtime.InputCheck;
 import org.lrpaudit.runtime.JobException;
+import org.lrpaudit.runtime.ModelCache;
 import org.lrpaudit.runtime.OutputFolders;
 import org.lrpaudit.runtime.ProgressLog;
 import org.lrpaudit.runtime.RowErrors;
@@ -83,6 +84,8 @@ public final class EvaluateJob {
         spark.sparkContext().addSparkListener(progress);
         try {
           texts.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "texts").toString());
+        } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
+          throw ModelCache.unreadableOnExecutors(e);
         } finally {
           spark.sparkContext().removeSparkListener(progress);
         }

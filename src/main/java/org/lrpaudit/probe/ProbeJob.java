@@ -51,6 +51,7 @@ import org.lrpaudit.runtime.CorpusReader;
 import org.lrpaudit.runtime.CorpusSource;
 import org.lrpaudit.runtime.InputCheck;
 import org.lrpaudit.runtime.JobException;
+import org.lrpaudit.runtime.ModelCache;
 import org.lrpaudit.runtime.PartitionRunner;
 import org.lrpaudit.runtime.RowErrors;
 import org.lrpaudit.runtime.RowResult;
@@ -164,7 +165,12 @@ public final class ProbeJob {
     Dataset<Row> pairs = texts.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> runner.run(rows, work),
         Encoders.row(PAIRS_SCHEMA));
     // Staged, counted and checked before it replaces the previous probe_pairs: rows in == rows out, the error rate.
-    org.apache.hadoop.fs.Path staged = files.stageParquetFolder(PAIRS, pairs);
+    org.apache.hadoop.fs.Path staged;
+    try {
+      staged = files.stageParquetFolder(PAIRS, pairs);
+    } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
+      throw ModelCache.unreadableOnExecutors(e);
+    }
     Map<String, Long> status = new TreeMap<>();
     RowErrors errors;
     try {
