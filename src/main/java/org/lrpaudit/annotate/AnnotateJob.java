@@ -25,7 +25,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
-import org.lrpaudit.audit.Headline;
+import org.lrpaudit.runtime.HeadlineEntry;
 import org.lrpaudit.runtime.CorpusReader;
 import org.lrpaudit.runtime.CorpusSource;
 import org.lrpaudit.runtime.JobException;
@@ -87,11 +87,11 @@ public final class AnnotateJob {
     long all = names.values().stream().mapToLong(Long::longValue).sum();
     Map<String, Map<String, Object>> h = new java.util.LinkedHashMap<>();
     if (share != null) {
-      h.put("ambiguous_name_share", Headline.entry(share, null, null, null, all,
+      h.put("ambiguous_name_share", HeadlineEntry.of(share, null, null, null, all,
           "share of first-name mentions marked ambiguous_name (gender not clear: outside the female/male comparison)"));
     }
     for (var e : names.entrySet()) {
-      h.put(e.getKey() + "_mentions", Headline.entry((double) e.getValue(), null, null, null,
+      h.put(e.getKey() + "_mentions", HeadlineEntry.of((double) e.getValue(), null, null, null,
           e.getValue(), "mentions of kind " + e.getKey()));
     }
     return h;

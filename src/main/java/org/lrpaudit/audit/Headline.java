@@ -2,8 +2,6 @@ package org.lrpaudit.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * One headline statistic of a job summary (bias_summary.json, probe_summary.json, ...): the name it has in the summary's
@@ -13,22 +11,6 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Headline(String source, String name, Double value, Double ciLow, Double ciHigh, Double pValue, Long n,
     String description) {
-
-  /**
-   * One entry of a headline map as a job writes it into its summary (the contract the audit reads back with
-   * {@link #fromJson}): value, ci_low, ci_high, p_value, n, description; null where a job has no such number.
-   */
-  public static Map<String, Object> entry(Double value, Double ciLow, Double ciHigh, Double pValue, long n,
-      String description) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("value", value);
-    m.put("ci_low", ciLow);
-    m.put("ci_high", ciHigh);
-    m.put("p_value", pValue);
-    m.put("n", n);
-    m.put("description", description);
-    return m;
-  }
 
   /** Reads one entry of a headline map; file names the summary in error messages. */
   static Headline fromJson(String source, String name, JsonNode node, String file) {

@@ -29,7 +29,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.lrpaudit.audit.Headline;
+import org.lrpaudit.runtime.HeadlineEntry;
 import org.lrpaudit.runtime.JobException;
 import org.lrpaudit.runtime.RowErrors;
 import org.slf4j.Logger;
@@ -461,7 +461,7 @@ public final class BiasJob {
   }
 
   public static Map<String, Object> entry(double value, double lo, double hi, double p, long n, String description) {
-    return Headline.entry(BiasStats.finite(value), BiasStats.finite(lo), BiasStats.finite(hi), BiasStats.finite(p), n,
+    return HeadlineEntry.of(BiasStats.finite(value), BiasStats.finite(lo), BiasStats.finite(hi), BiasStats.finite(p), n,
         description);
   }
 

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.lrpaudit.audit.Headline;
+import org.lrpaudit.runtime.HeadlineEntry;
 import org.lrpaudit.runtime.RowErrors;
 
 /**
@@ -78,7 +78,7 @@ public record EvaluationSummary(
   }
 
   private static Map<String, Object> entry(double value, long n, String description) {
-    return Headline.entry(value, null, null, null, n, description);
+    return HeadlineEntry.of(value, null, null, null, n, description);
   }
 
   static final String CSV_HEADER = "method,texts,auac,au_mse,aupc,cost_vs_forward,conservation_rel_mean,"

@@ -71,10 +71,11 @@ public final class PartitionRunner implements Serializable {
     TaskContext task = TaskContext.get();
     Device device = DeviceChoice.forResources(task == null ? Map.of() : task.resourcesJMap());
     return new Chunks<>(rows, chunkRows, chunk -> {
+      TextClassifier classifier = ModelCache.get(model.location(), model.maxLength(), device, model.torchThreads());
       for (RunnerInterceptor i : Interceptors.ALL) {
         i.beforeChunk(chunk);
       }
-      List<O> out = work.apply(ModelCache.get(model.location(), model.maxLength(), device, model.torchThreads()), chunk);
+      List<O> out = work.apply(classifier, chunk);
       if (rowsOut != null) {
         rowsOut.add(out.size());
       }
