@@ -89,7 +89,7 @@ public final class SameTable {
     List<Row> rows = new ArrayList<>(table.collectAsList());
     rows.sort((x, y) -> {
       for (String k : keys) {
-        int c = String.valueOf(x.getAs(k)).compareTo(String.valueOf(y.getAs(k)));
+        int c = String.valueOf((Object) x.getAs(k)).compareTo(String.valueOf((Object) y.getAs(k)));
         if (c != 0) {
           return c;
         }
