@@ -21,7 +21,7 @@ public record AnnotateSettings(String input, String output, String inputFormat, 
   public AnnotateSettings {
     language = language == null || language.isBlank() ? DEFAULT_LANGUAGE : language.trim().toLowerCase(java.util.Locale.ROOT);
     lexiconConfigs = List.copyOf(lexiconConfigs);
-    if (!org.lrpaudit.spark.CorpusReader.DATA_SOURCE.matcher(inputFormat).matches()) {
+    if (!org.lrpaudit.runtime.CorpusReader.DATA_SOURCE.matcher(inputFormat).matches()) {
       throw new IllegalArgumentException("input-format must be auto, tsv, jsonl or a Spark data source name (parquet, csv, "
           + "json, orc, delta, ...), not '" + inputFormat + "'");
     }

@@ -3,7 +3,7 @@ package org.lrpaudit.annotate;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import org.lrpaudit.spark.JobException;
+import org.lrpaudit.runtime.JobException;
 
 /**
  * How a lexicon's terms match letter case. The real sentences are lowercased, so names and places must match in any

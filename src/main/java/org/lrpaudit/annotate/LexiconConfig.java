@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.lrpaudit.spark.JobException;
+import org.lrpaudit.runtime.JobException;
 
 /**
  * The lexicon configuration of the annotate job (HOCON): {@code conf/lexicons/lexicons.conf} holds the defaults; files

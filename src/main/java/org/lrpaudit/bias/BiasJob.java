@@ -30,8 +30,8 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.lrpaudit.audit.Headline;
-import org.lrpaudit.spark.JobException;
-import org.lrpaudit.spark.RowErrors;
+import org.lrpaudit.runtime.JobException;
+import org.lrpaudit.runtime.RowErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -316,7 +316,7 @@ public final class BiasJob {
   }
 
   /** Groups BootstrapAggregator.INPUT rows by their group key and bootstraps each group. */
-  static Dataset<Tuple2<String, BootstrapAggregator.Estimate>> bootstrap(Dataset<Row> input, int replicates, long seed,
+  public static Dataset<Tuple2<String, BootstrapAggregator.Estimate>> bootstrap(Dataset<Row> input, int replicates, long seed,
       boolean keepReplicates) {
     return input.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
         .agg(new BootstrapAggregator(replicates, seed, keepReplicates).toColumn());
@@ -460,7 +460,7 @@ public final class BiasJob {
     return kind.endsWith("_name") ? kind.substring(0, kind.length() - 5) : kind;
   }
 
-  static Map<String, Object> entry(double value, double lo, double hi, double p, long n, String description) {
+  public static Map<String, Object> entry(double value, double lo, double hi, double p, long n, String description) {
     return Headline.entry(BiasStats.finite(value), BiasStats.finite(lo), BiasStats.finite(hi), BiasStats.finite(p), n,
         description);
   }

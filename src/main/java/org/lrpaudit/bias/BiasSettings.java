@@ -3,7 +3,7 @@ package org.lrpaudit.bias;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import org.lrpaudit.spark.RowErrors;
+import org.lrpaudit.runtime.RowErrors;
 
 /** Settings of the bias job; see BiasCommand for their meaning. */
 public record BiasSettings(String relevance, String mentions, String output, String method, String runId, String unit,

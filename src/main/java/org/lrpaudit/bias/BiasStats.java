@@ -38,7 +38,7 @@ public final class BiasStats {
   }
 
   /** NaN (undefined: no rows, no interval, no test) is written as null. */
-  static Double finite(double v) {
+  public static Double finite(double v) {
     return Double.isFinite(v) ? v : null;
   }
 }

@@ -13,9 +13,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.lrpaudit.spark.CsvInput;
-import org.lrpaudit.spark.JobException;
-import org.lrpaudit.spark.OutputFolders;
+import org.lrpaudit.runtime.CsvInput;
+import org.lrpaudit.runtime.JobException;
+import org.lrpaudit.runtime.OutputFolders;
 
 /**
  * The single-file outputs of the bias and probe jobs (CSV, JSON) on any Hadoop FileSystem: written under a temporary name

@@ -16,7 +16,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
-import org.lrpaudit.spark.JobException;
+import org.lrpaudit.runtime.JobException;
 
 /**
  * Joins mentions to the relevance of their text by character offsets, in Spark SQL. Overlap rule: a unit (word or token)
@@ -44,7 +44,7 @@ public final class MentionSpans {
   private MentionSpans() {}
 
   /** Fails, naming the input and the columns, when a required column is missing. */
-  static void requireColumns(Dataset<Row> df, List<String> required, String what) {
+  public static void requireColumns(Dataset<Row> df, List<String> required, String what) {
     List<String> have = Arrays.asList(df.columns());
     List<String> missing = required.stream().filter(c -> !have.contains(c)).toList();
     if (!missing.isEmpty()) {

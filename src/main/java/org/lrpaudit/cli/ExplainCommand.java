@@ -7,8 +7,8 @@ import java.nio.file.Paths;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.lrpaudit.spark.ExplainJob;
-import org.lrpaudit.spark.ExplainSettings;
+import org.lrpaudit.explainjob.ExplainJob;
+import org.lrpaudit.explainjob.ExplainSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,9 +2,9 @@ package org.lrpaudit.cli;
 
 import java.io.PrintWriter;
 import org.lrpaudit.model.CheckpointException;
-import org.lrpaudit.spark.ErrorRateException;
-import picocli.CommandLine;
+import org.lrpaudit.runtime.ErrorRateException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The lrp-audit command line: one sub-command per job. */
 @Command(name = "lrp-audit", mixinStandardHelpOptions = true, version = "lrp-audit 0.1.0",

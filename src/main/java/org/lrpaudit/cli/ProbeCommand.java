@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.lrpaudit.bias.ProbeJob;
-import org.lrpaudit.bias.ProbeSettings;
-import picocli.CommandLine.Command;
 import org.lrpaudit.corpus.DataLayout;
 import org.lrpaudit.corpus.NameFrequencies;
+import org.lrpaudit.probe.ProbeJob;
+import org.lrpaudit.probe.ProbeSettings;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "probe", mixinStandardHelpOptions = true,

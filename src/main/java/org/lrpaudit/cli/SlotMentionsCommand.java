@@ -8,9 +8,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.lrpaudit.spark.CsvInput;
-import org.lrpaudit.spark.JobException;
-import org.lrpaudit.spark.OutputFolders;
+import org.lrpaudit.runtime.CsvInput;
+import org.lrpaudit.runtime.JobException;
+import org.lrpaudit.runtime.OutputFolders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

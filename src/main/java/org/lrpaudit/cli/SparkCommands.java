@@ -3,7 +3,7 @@ package org.lrpaudit.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.lrpaudit.spark.TorchThreads;
+import org.lrpaudit.runtime.TorchThreads;
 
 /** How a sub-command gets its Spark session and, when it runs models embedded, its torch threads: one place for all. */
 final class SparkCommands {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
-import org.lrpaudit.spark.JobMetrics;
+import org.lrpaudit.runtime.JobMetrics;
 
 /**
  * Time counters of the evaluate job, added to by the executors: one forward pass over the evaluated texts, each method's

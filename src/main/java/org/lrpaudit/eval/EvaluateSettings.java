@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Properties;
 import org.lrpaudit.explain.Method;
 import org.lrpaudit.explain.MethodOptions;
-import org.lrpaudit.spark.ExplainSettings;
-import org.lrpaudit.spark.RowErrors;
+import org.lrpaudit.explainjob.ExplainSettings;
+import org.lrpaudit.runtime.RowErrors;
 
 /**
  * Settings of one evaluate job. split selects rows by the input's split column (null: all rows); limit 0 means no limit.

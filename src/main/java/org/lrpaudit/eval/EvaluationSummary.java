@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.lrpaudit.audit.Headline;
-import org.lrpaudit.spark.RowErrors;
+import org.lrpaudit.runtime.RowErrors;
 
 /**
  * What an evaluate run found, as written to summary.json (and, one line per method, summary.csv). Areas: AUAC of the

@@ -10,14 +10,14 @@ import org.apache.spark.sql.Row;
 import org.lrpaudit.explain.Method;
 import org.lrpaudit.explain.TextInput;
 import org.lrpaudit.explain.TokenBudget;
+import org.lrpaudit.explainjob.PartitionExplainer;
 import org.lrpaudit.model.TextClassifier;
 import org.lrpaudit.model.TokenizedText;
-import org.lrpaudit.spark.DeviceChoice;
-import org.lrpaudit.spark.Chunks;
-import org.lrpaudit.spark.ModelCache;
-import org.lrpaudit.spark.PartitionExplainer;
-import org.lrpaudit.spark.RowError;
-import org.lrpaudit.spark.TextCheck;
+import org.lrpaudit.runtime.Chunks;
+import org.lrpaudit.runtime.DeviceChoice;
+import org.lrpaudit.runtime.ModelCache;
+import org.lrpaudit.runtime.RowError;
+import org.lrpaudit.runtime.TextCheck;
 
 /**
  * Evaluates one partition: input rows (CorpusReader.INPUT) to rows of the texts table, one per input row and method.

@@ -14,9 +14,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.lrpaudit.audit.AuditConf;
-import org.lrpaudit.spark.CorpusReader;
-import org.lrpaudit.spark.ExplainSettings;
-import org.lrpaudit.spark.RelevanceTable;
+import org.lrpaudit.explainjob.ExplainSettings;
+import org.lrpaudit.explainjob.RelevanceTable;
+import org.lrpaudit.runtime.CorpusReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

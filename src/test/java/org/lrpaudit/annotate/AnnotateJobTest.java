@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lrpaudit.corpus.ProbeKinds;
 import org.lrpaudit.corpus.ProbeTemplate;
 import org.lrpaudit.corpus.SentimentWord;
+import org.lrpaudit.explainjob.ExplainJob;
+import org.lrpaudit.explainjob.ExplainSettings;
 import org.lrpaudit.model.RandomCheckpoint;
-import org.lrpaudit.spark.ExplainJob;
-import org.lrpaudit.spark.ExplainSettings;
-import org.lrpaudit.spark.JobException;
+import org.lrpaudit.runtime.JobException;
 
 /**
  * The annotate job end to end on one local Spark session: planted probe slots all found and nothing else, a name-free

@@ -9,7 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lrpaudit.spark.JobException;
+import org.lrpaudit.runtime.JobException;
 
 /** annotate --overwrite replaces mentions/ only when it is a table Spark wrote, never a folder of someone's files. */
 class AnnotateOutputTest {

@@ -15,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lrpaudit.spark.JobException;
+import org.lrpaudit.runtime.JobException;
 
 /** Bad inputs are counted and reported (mentions in == mentions accounted for), bad jobs fail before writing anything. */
 class BiasBadInputTest {

@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.lrpaudit.spark.RelevanceTable;
+import org.lrpaudit.explainjob.RelevanceTable;
 
 /** Hand-built relevance and mentions tables for the bias tests (schemas of the README / the table contract). */
 final class BiasTables {

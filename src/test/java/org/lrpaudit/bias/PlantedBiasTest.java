@@ -16,9 +16,11 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lrpaudit.explainjob.ExplainJob;
+import org.lrpaudit.explainjob.ExplainSettings;
 import org.lrpaudit.model.RandomCheckpoint;
-import org.lrpaudit.spark.ExplainJob;
-import org.lrpaudit.spark.ExplainSettings;
+import org.lrpaudit.probe.ProbeJob;
+import org.lrpaudit.probe.ProbeSettings;
 import org.lrpaudit.train.LabeledText;
 import org.lrpaudit.train.Trainer;
 

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lrpaudit.explainjob.PartitionExplainer;
 import org.lrpaudit.model.RandomCheckpoint;
-import org.lrpaudit.spark.PartitionExplainer;
 
 /**
  * The evaluate job on a tiny random model: rows accounted (evaluated + skipped by reason == rows in, per method), the

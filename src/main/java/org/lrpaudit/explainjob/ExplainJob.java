@@ -1,0 +1,192 @@
+package org.lrpaudit.explainjob;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.lrpaudit.explain.Target;
+import org.lrpaudit.model.Checkpoint;
+import org.lrpaudit.runtime.CorpusReader;
+import org.lrpaudit.runtime.InputCheck;
+import org.lrpaudit.runtime.JobException;
+import org.lrpaudit.runtime.JobMetrics;
+import org.lrpaudit.runtime.ProgressLog;
+import org.lrpaudit.runtime.RowErrors;
+import org.lrpaudit.runtime.TorchThreads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The explain job: corpus -> relevance table. Checks everything that can make the job fail before any compute (model,
+ * target, output, input columns, input readable), then explains partition by partition, writes through Spark's commit
+ * protocol into the run's partition, and counts the committed rows: rows out must equal rows in x methods.
+ */
+public final class ExplainJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ExplainJob.class);
+  private final SparkSession spark;
+
+  public ExplainJob(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /** A fresh run id: UTC time and a random suffix, so runs without --run-id never collide. */
+  public static String newRunId() {
+    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(ZonedDateTime.now(ZoneOffset.UTC)) + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  public ExplainSummary run(ExplainSettings settings) {
+    ExplainSettings s = settings.runId() == null ? settings.withRunId(newRunId()) : settings;
+    long t0 = System.nanoTime();
+
+    // 1. Everything that can fail the job, before any compute.
+    Checkpoint cp = Checkpoint.open(s.model());
+    Target target = Target.parse(s.target());
+    if (!(target instanceof Target.Predicted) && !(target instanceof Target.GoldLabel)) {
+      target.resolve(0, null, cp.config().labels()); // a fixed class must exist in this model
+    }
+    OutputTable table = new OutputTable(spark, s);
+    table.checkWritable();
+    Dataset<Row> input = new CorpusReader(spark, s).read();
+    long rowsIn = InputCheck.count(input, s.input(), s.idColumn(), s.textColumn());
+    double checkSeconds = (System.nanoTime() - t0) / 1e9;
+    LOG.info(String.format("run %s: model %s (%s), %,d input rows, methods %s, output %s (checks and input count: %.1f s)",
+        s.runId(), s.model(), cp.modelId().substring(0, 12), rowsIn, s.methods(), s.output(), checkSeconds));
+
+    // 2. Explain and write.
+    int parallelism = spark.sparkContext().defaultParallelism();
+    // Spark sorts a task's output by the partition columns before writing it, holding it all: rows per task, not rows
+    // per job, set an executor's memory. So by default no partition holds more than partition-rows rows.
+    int inputPartitions = input.rdd().getNumPartitions();
+    int partitions = s.partitions() > 0 ? s.partitions() : (int) Math.max(Math.max(inputPartitions, parallelism),
+        (rowsIn + s.partitionRows() - 1) / s.partitionRows());
+    Dataset<Row> parts = partitions == inputPartitions ? input : input.repartition(partitions);
+    JobMetrics metrics = new JobMetrics(spark.sparkContext(), s.methods());
+    int threads = TorchThreads.perTask(spark.sparkContext().getConf());
+    Dataset<Row> relevance = parts.mapPartitions(new PartitionExplainer(s, threads, metrics),
+        Encoders.row(RelevanceTable.SCHEMA));
+    long t1 = System.nanoTime();
+    long expected = rowsIn * s.methods().size();
+    Path staging = table.stagingPath();
+    Map<String, Long> out = new TreeMap<>();
+    RowErrors errors;
+    double explainSeconds;
+    try {
+      try (ProgressLog progress = new ProgressLog("explain", expected, s.progressSeconds())) {
+        spark.sparkContext().addSparkListener(progress);
+        try {
+          if (rowsIn > 0) {
+            try {
+              table.stage(relevance, staging);
+            } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
+              throw modelUnreadable(e);
+            }
+          }
+        } finally {
+          spark.sparkContext().removeSparkListener(progress);
+        }
+        progress.log();
+      }
+      explainSeconds = (System.nanoTime() - t1) / 1e9;
+
+      // 3. Before anything is visible: rows in == rows out and the error rate, counted on the written table.
+      Map<String, Map<String, Long>> statuses = new TreeMap<>();
+      if (rowsIn > 0) {
+        statuses.putAll(table.statusCounts(staging));
+      }
+      for (String m : s.methods()) {
+        long n = statuses.getOrDefault(m, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+        if (n != rowsIn) {
+          throw new IllegalStateException("run " + s.runId() + ": method " + m + " has " + n + " rows in the table, but "
+              + rowsIn + " rows were read");
+        }
+        out.put(m, n);
+      }
+      errors = RowErrors.byMethod("rows", statuses, RowErrors.CORPUS_INPUT_ERRORS, s.maxErrorRate())
+          .enforce("explain run " + s.runId());
+      table.commit(rowsIn > 0 ? staging : null);
+    } finally {
+      table.discard(staging);
+    }
+    ExplainSummary summary = ExplainSummary.of(s, cp.modelId(), rowsIn, out, errors, metrics, explainSeconds,
+        (System.nanoTime() - t0) / 1e9, partitions, threads);
+    LOG.info(summary.describe());
+    return summary;
+  }
+
+  /**
+   * A job that failed because executors could not load the model (a path only the driver sees, no permission on the
+   * executors' hosts): a usage error (exit 2) naming the model URI and the executor, instead of Spark's stage failure.
+   */
+  public static RuntimeException modelUnreadable(Exception e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      String marker = org.lrpaudit.model.CheckpointException.class.getName() + ": ";
+      String m = String.valueOf(t.getMessage());
+      // On a real cluster the task's exception reaches the driver only as text in Spark's stage-failure message.
+      String what = t instanceof org.lrpaudit.model.CheckpointException ? m
+          : m.contains(marker) ? m.substring(m.indexOf(marker) + marker.length()).split("\n")[0] : null;
+      if (what != null) {
+        return new JobException("executors cannot read the model: " + what + "; put the model folder where "
+            + "every executor can read it (hdfs://, s3a://, a shared mount)", e);
+      }
+    }
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+  }
+
+  public static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
+  }
+
+  /** What a run did, for the log, standard output and benchmarks. */
+  public record ExplainSummary(String runId, String modelId, String output, long rowsIn, Map<String, Long> rowsOut,
+      long errorRows, RowErrors errors, long tokens, double paddingWaste, long batches, double explainSeconds,
+      double totalSeconds, double textsPerSecond, double tokensPerSecond, Map<String, Double> computeRowsPerSecond,
+      int partitions, int torchThreads, long driverPeakRssMb, long driverHeapCommittedMb) {
+
+    static ExplainSummary of(ExplainSettings s, String modelId, long rowsIn, Map<String, Long> out, RowErrors errors,
+        JobMetrics m, double explainSeconds, double totalSeconds, int partitions, int threads) {
+      Map<String, Double> perMethod = new LinkedHashMap<>();
+      for (String method : s.methods()) {
+        perMethod.put(method, m.computeRowsPerSecond(method, rowsIn));
+      }
+      return new ExplainSummary(s.runId(), modelId, s.output(), rowsIn, out, errors.rows() - errors.ok(), errors,
+          m.tokens.value(), m.paddingWaste(), m.batches.value(), explainSeconds, totalSeconds, rowsIn / explainSeconds,
+          m.tokens.value() / explainSeconds, perMethod, partitions, threads, peakRssMb(),
+          Runtime.getRuntime().totalMemory() >> 20);
+    }
+
+    /** This JVM's peak resident set (VmHWM), in MB; -1 where /proc is missing. Embedded, the driver is the executor. */
+    static long peakRssMb() {
+      try {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/self/status"))) {
+          if (line.startsWith("VmHWM:")) {
+            return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+          }
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // not Linux
+      }
+      return -1;
+    }
+
+    String describe() {
+      return String.format("run %s done: %,d rows in, %s rows out, %,d error rows (%,d input errors, %,d job errors: "
+          + "error rate %.4f); explain stage %.1f s: %.1f texts/s, %.0f tokens/s, padding waste %.1f%%; total %.1f s; "
+          + "driver peak RSS %d MB", runId, rowsIn, rowsOut, errorRows, errors.inputErrors(), errors.jobErrors(),
+          errors.errorRate(), explainSeconds, textsPerSecond, tokensPerSecond, 100 * paddingWaste, totalSeconds,
+          driverPeakRssMb);
+    }
+  }
+}

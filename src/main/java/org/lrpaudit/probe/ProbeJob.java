@@ -1,0 +1,361 @@
+package org.lrpaudit.probe;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.lrpaudit.bias.BiasJob;
+import org.lrpaudit.bias.BiasStats;
+import org.lrpaudit.bias.BootstrapAggregator;
+import org.lrpaudit.bias.Intervals;
+import org.lrpaudit.bias.JobFiles;
+import org.lrpaudit.bias.MentionSpans;
+import org.lrpaudit.bias.RelabelAggregator;
+import org.lrpaudit.bias.Relabellings;
+import org.lrpaudit.bias.ReplicateRandom;
+import org.lrpaudit.corpus.BertVocabulary;
+import org.lrpaudit.corpus.NameFrequencies;
+import org.lrpaudit.corpus.ProbeKinds;
+import org.lrpaudit.explain.Explainer;
+import org.lrpaudit.explain.Explanation;
+import org.lrpaudit.explain.Method;
+import org.lrpaudit.explain.NonFiniteRelevanceException;
+import org.lrpaudit.explain.Target;
+import org.lrpaudit.explain.TextInput;
+import org.lrpaudit.explainjob.ExplainSettings;
+import org.lrpaudit.model.Checkpoint;
+import org.lrpaudit.runtime.CorpusReader;
+import org.lrpaudit.runtime.DeviceChoice;
+import org.lrpaudit.runtime.InputCheck;
+import org.lrpaudit.runtime.JobException;
+import org.lrpaudit.runtime.ModelCache;
+import org.lrpaudit.runtime.RowErrors;
+import org.lrpaudit.runtime.TorchThreads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * Counterfactual name swaps: each text that mentions a gendered name is explained as it is and with every name swapped
+ * for a name of the other gender of similar frequency (NameSwaps), both with lrp-ah-ln for the positive class; the
+ * change of p(positive) and of the names' relevance share are summarised per direction with Poisson-bootstrap intervals
+ * and sign-flip permutation p-values, all computed in Spark. One output row per text with a gendered name, always.
+ */
+public final class ProbeJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ProbeJob.class);
+  static final String PAIRS = "probe_pairs";
+  static final String SUMMARY = "probe_summary.json";
+  static final String STATS_CSV = "probe_stats.csv";
+  static final String POOLED = "male_minus_female";
+
+  public static final StructType PAIRS_SCHEMA = new StructType(new StructField[] {
+      DataTypes.createStructField("id", DataTypes.StringType, true),
+      DataTypes.createStructField("original_name", DataTypes.StringType, true),
+      DataTypes.createStructField("swapped_name", DataTypes.StringType, true),
+      DataTypes.createStructField("direction", DataTypes.StringType, true),
+      DataTypes.createStructField("p_positive_original", DataTypes.DoubleType, true),
+      DataTypes.createStructField("p_positive_swapped", DataTypes.DoubleType, true),
+      DataTypes.createStructField("delta_p", DataTypes.DoubleType, true),
+      DataTypes.createStructField("span_share_original", DataTypes.DoubleType, true),
+      DataTypes.createStructField("span_share_swapped", DataTypes.DoubleType, true),
+      DataTypes.createStructField("delta_share", DataTypes.DoubleType, true),
+      DataTypes.createStructField("status", DataTypes.StringType, false),
+      DataTypes.createStructField("error", DataTypes.StringType, true),
+      DataTypes.createStructField("swapped_text", DataTypes.StringType, true)});
+
+  static final StructType STATS_SCHEMA = new StructType(new StructField[] {
+      DataTypes.createStructField("group", DataTypes.StringType, false),
+      DataTypes.createStructField("statistic", DataTypes.StringType, false),
+      DataTypes.createStructField("value", DataTypes.DoubleType, true),
+      DataTypes.createStructField("ci_low", DataTypes.DoubleType, true),
+      DataTypes.createStructField("ci_high", DataTypes.DoubleType, true),
+      DataTypes.createStructField("p_value", DataTypes.DoubleType, true),
+      DataTypes.createStructField("n", DataTypes.LongType, false)});
+
+  /**
+   * Statuses of probe_pairs that are the text's or mention's own fault; the others (explain_failed, id_not_in_input:
+   * mentions of another corpus) are the job's.
+   */
+  static final java.util.Set<String> INPUT_ERRORS = java.util.Set.of("duplicate_input_id", "offsets_outside_text",
+      "overlapping_mentions", "no_swap_for_name", "span_truncated");
+
+  private final SparkSession spark;
+
+  public ProbeJob(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  public Map<String, Object> run(ProbeSettings s) {
+    long t0 = System.nanoTime();
+    JobFiles files = new JobFiles(spark, s.output());
+    files.requireReplaceableTable(PAIRS);
+    Properties p = ExplainSettings.defaults();
+    p.setProperty("model", s.model());
+    p.setProperty("input", s.input());
+    p.setProperty("output", s.output());
+    Checkpoint checkpoint = Checkpoint.open(s.model());
+    int classes = checkpoint.config().numLabels();
+    if (s.positiveClass() >= classes) {
+      throw new JobException("--positive-class " + s.positiveClass() + " is not a class of " + s.model() + " ("
+          + classes + " labels: " + checkpoint.config().labels() + "); every text would fail");
+    }
+    Dataset<Row> read = new CorpusReader(spark, ExplainSettings.from(p)).read();
+    InputCheck.count(read, s.input(), "id", "text");
+    Dataset<Row> corpus = read.groupBy(col("id")).agg(first("text").as("text"), count(lit(1)).as("copies"));
+    Dataset<Row> mentions = readMentions(s.mentions());
+    Dataset<Row> names = mentions.where(col("kind").isin(ProbeKinds.FEMALE_NAME, ProbeKinds.MALE_NAME));
+
+    // The names to pair: distinct lowercased mention texts per gender (a small list, collected).
+    // Substrings in Java: mention offsets are UTF-16 indexes, Spark SQL's substring counts code points.
+    Dataset<Row> nameTexts = names.join(corpus, names.col("id").equalTo(corpus.col("id")), "inner")
+        .select(col("kind"), col("text"), col("start"), col("end"))
+        .map((MapFunction<Row, Row>) r -> {
+          String text = r.isNullAt(1) ? "" : r.getString(1);
+          int a = r.isNullAt(2) ? -1 : r.getInt(2);
+          int b = r.isNullAt(3) ? -1 : r.getInt(3);
+          String name = a >= 0 && b > a && b <= text.length() ? text.substring(a, b).toLowerCase(java.util.Locale.ROOT) : null;
+          return RowFactory.create(r.getString(0), name);
+        }, Encoders.row(new StructType().add("kind", DataTypes.StringType).add("name", DataTypes.StringType)))
+        .where(col("name").isNotNull()).distinct();
+    List<String> female = new ArrayList<>();
+    List<String> male = new ArrayList<>();
+    for (Row r : nameTexts.collectAsList()) {
+      (r.getString(0).equals(ProbeKinds.FEMALE_NAME) ? female : male).add(r.getString(1));
+    }
+    NameSwaps swaps;
+    try {
+      NameFrequencies births = s.names() == null ? NameFrequencies.none() : NameFrequencies.read(Path.of(s.names()));
+      swaps = NameSwaps.build(female, male, BertVocabulary.load(checkpoint.tokenizer()), births);
+    } catch (IOException e) {
+      throw new JobException("cannot read the tokenizer of " + s.model() + " or the names table " + s.names() + ": "
+          + e.getMessage(), e);
+    }
+    LOG.info("probe: {} female and {} male names paired by {}; swaps {}", female.size(), male.size(),
+        s.names() == null ? "vocabulary rank" : "US births rank (" + s.names() + ")", swaps.asMap());
+
+    Dataset<Row> texts = names.groupBy(col("id"))
+        .agg(collect_list(struct(col("start"), col("end"), col("kind"))).as("names"))
+        .join(corpus, "id", "left")
+        .select(col("id"), col("text"), col("copies"), col("names"));
+    int threads = TorchThreads.perTask(spark.sparkContext().getConf());
+    Dataset<Row> pairs = texts.mapPartitions(
+        (MapPartitionsFunction<Row, Row>) rows -> probePartition(rows, swaps, s, threads), Encoders.row(PAIRS_SCHEMA));
+    // Staged, counted and checked before it replaces the previous probe_pairs: rows in == rows out, the error rate.
+    org.apache.hadoop.fs.Path staged = files.stageParquetFolder(PAIRS, pairs);
+    Map<String, Long> status = new TreeMap<>();
+    RowErrors errors;
+    try {
+      Dataset<Row> written = spark.read().parquet(staged.toString());
+      long textsWithNames = names.select("id").distinct().count();
+      for (Row r : written.groupBy("status").count().collectAsList()) {
+        status.put(r.getString(0), r.getLong(1));
+      }
+      long pairRows = status.values().stream().mapToLong(Long::longValue).sum();
+      if (pairRows != textsWithNames) {
+        throw new IllegalStateException("texts with a name mention " + textsWithNames + " != probe rows " + pairRows);
+      }
+      errors = RowErrors.ofStatus("texts", status, INPUT_ERRORS, s.maxErrorRate()).enforce("probe");
+      files.commitFolder(staged, PAIRS);
+    } finally {
+      files.discard(staged);
+    }
+    Dataset<Row> committed = spark.read().parquet(files.path(PAIRS).toString());
+    long pairRows = errors.rows();
+    Dataset<Row> ok = committed.where(col("status").equalTo("ok").and(col("direction").isin(
+        Counterfactual.FEMALE_TO_MALE, Counterfactual.MALE_TO_FEMALE)));
+    Dataset<Row> oriented = ok.select(lit(POOLED).as("direction"), col("id"),
+        col("delta_p").multiply(org.apache.spark.sql.functions.when(col("direction").equalTo(Counterfactual.FEMALE_TO_MALE),
+            lit(1.0)).otherwise(lit(-1.0))).as("delta_p"),
+        col("delta_share").multiply(org.apache.spark.sql.functions.when(col("direction")
+            .equalTo(Counterfactual.FEMALE_TO_MALE), lit(1.0)).otherwise(lit(-1.0))).as("delta_share"));
+    Dataset<Row> deltas = ok.select(col("direction"), col("id"), col("delta_p"), col("delta_share")).union(oriented);
+
+    Dataset<Row> bootInput = deltas.map((MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0),
+        ReplicateRandom.key(r.getString(1)), r.getDouble(2), r.getDouble(3), 0.0, 1.0, 1.0, 1.0),
+        Encoders.row(BootstrapAggregator.INPUT));
+    Map<String, Object> headline = new LinkedHashMap<>();
+    List<Row> statRows = new ArrayList<>();
+    String[] stats = {"delta_p", "delta_share"};
+    for (Tuple2<String, BootstrapAggregator.Estimate> t : BiasJob.bootstrap(bootInput, s.replicates(), s.seed(), false).collectAsList()) {
+      String group = t._1();
+      BootstrapAggregator.Estimate e = t._2();
+      double[] pv = signFlipP(deltas.where(col("direction").equalTo(group)), e, s, group);
+      for (int j = 0; j < 2; j++) {
+        statRows.add(RowFactory.create(group, stats[j], BiasStats.finite(e.value[j]), BiasStats.finite(e.ciLow[j]),
+            BiasStats.finite(e.ciHigh[j]), BiasStats.finite(pv[j]), e.documents));
+        String name = group.equals(POOLED) ? POOLED + (j == 0 ? "_p_positive" : "_share") : group + "_" + stats[j];
+        String what = j == 0 ? "p(positive)" : "the names' relevance share (toward the positive class)";
+        headline.put(name, BiasJob.entry(e.value[j], e.ciLow[j], e.ciHigh[j], pv[j], e.documents,
+            group.equals(POOLED) ? "mean change of " + what + " from the female to the male version of a text "
+                + "(swaps of both directions, oriented female -> male); bootstrap interval, sign-flip p"
+                : "mean change of " + what + " when names are swapped " + group.replace('_', ' ')
+                + "; bootstrap interval, sign-flip p"));
+      }
+    }
+    files.writeCsv(STATS_CSV, spark.createDataFrame(statRows, STATS_SCHEMA), col("group"), col("statistic"));
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("model", s.model());
+    summary.put("model_id", checkpoint.modelId()); // the audit refuses a summary of another model
+    summary.put("pairs", pairRows);
+    summary.put("status", status);
+    summary.put("errors", errors);
+    summary.put("explained_class", s.positiveClass());
+    summary.put("method", Method.LRP_AH_LN.id());
+    summary.put("swaps", swaps.asMap());
+    summary.put("name_ranks", s.names() == null ? "vocabulary" : "us_births " + s.names());
+    summary.put("bootstrap", Map.of("replicates", s.replicates(), "seed", s.seed(), "unit", "text"));
+    summary.put("permutation", Map.of("permutations", s.permutations(), "seed", s.seed(), "kind", "sign-flip"));
+    summary.put("headline", headline);
+    summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+    files.writeJson(SUMMARY, summary);
+    return summary;
+  }
+
+  private Dataset<Row> readMentions(String path) {
+    Dataset<Row> m = JobFiles.readTable(spark, path, "mentions table");
+    MentionSpans.requireColumns(m, List.of("id", "start", "end", "kind"), "mentions table " + path);
+    return m.select(col("id").cast("string"), col("start").cast("int"), col("end").cast("int"), col("kind"));
+  }
+
+  private static Iterator<Row> probePartition(Iterator<Row> rows, NameSwaps swaps, ProbeSettings s, int threads) {
+    List<String> ids = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    List<Counterfactual> cfs = new ArrayList<>();
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      ids.add(r.getString(0));
+      texts.add(r.isNullAt(1) ? null : r.getString(1));
+      List<Counterfactual.Name> names = new ArrayList<>();
+      for (Row n : r.<Row>getList(3)) {
+        names.add(new Counterfactual.Name(n.isNullAt(0) ? -1 : n.getInt(0), n.isNullAt(1) ? -1 : n.getInt(1),
+            n.getString(2)));
+      }
+      boolean duplicate = !r.isNullAt(2) && r.getLong(2) > 1;
+      cfs.add(duplicate ? Counterfactual.error("duplicate_input_id", "the input holds this id more than once")
+          : Counterfactual.of(texts.get(texts.size() - 1), names, swaps));
+    }
+    List<Row> out = new ArrayList<>(ids.size());
+    List<Integer> okRows = new ArrayList<>();
+    List<TextInput> inputs = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (cfs.get(i).status().equals("ok")) {
+        okRows.add(i);
+        inputs.add(TextInput.of(texts.get(i)));
+        inputs.add(TextInput.of(cfs.get(i).swappedText()));
+      }
+    }
+    // Two explanations per text (original, swapped); null where they failed, with the reason in failures.
+    Explanation[] explained = new Explanation[inputs.size()];
+    String[] failures = new String[inputs.size() / 2];
+    if (!inputs.isEmpty()) {
+      Target target = new Target.ClassIndex(s.positiveClass());
+      // the task's GPU when Spark's resource scheduling gave it one, as in the explain job. A model that cannot be
+      // loaded fails the task (and the job), not every row.
+      TaskContext task = TaskContext.get();
+      Device device = DeviceChoice.forResources(task == null ? Map.of() : task.resourcesJMap());
+      Explainer explainer = new Explainer(ModelCache.get(s.model(), s.maxLength(), device, threads));
+      try {
+        explainer.explain(inputs, Method.LRP_AH_LN, target).toArray(explained);
+      } catch (NonFiniteRelevanceException fault) {
+        java.util.Arrays.fill(failures, fault.toString()); // a numerical fault: reported for every text, not recomputed
+      } catch (RuntimeException batchFailure) {
+        // As in the explain job: a batch that fails is redone text by text, so one bad text never fails its neighbours.
+        for (int k = 0; k < failures.length; k++) {
+          try {
+            List<Explanation> two = explainer.explain(inputs.subList(2 * k, 2 * k + 2), Method.LRP_AH_LN, target);
+            explained[2 * k] = two.get(0);
+            explained[2 * k + 1] = two.get(1);
+          } catch (RuntimeException e) {
+            failures[k] = e.toString();
+          }
+        }
+      }
+    }
+    int k = 0;
+    for (int i = 0; i < ids.size(); i++) {
+      Counterfactual c = cfs.get(i);
+      if (!c.status().equals("ok")) {
+        out.add(RowFactory.create(ids.get(i), null, null, null, null, null, null, null, null, null, c.status(), c.error(),
+            null));
+        continue;
+      }
+      String failure = failures[k];
+      Explanation a = explained[2 * k];
+      Explanation b = explained[2 * k + 1];
+      k++;
+      if (failure != null) {
+        out.add(RowFactory.create(ids.get(i), c.originalNames(), c.swappedNames(), c.direction(), null, null, null, null,
+            null, null, "explain_failed", failure, c.swappedText()));
+        continue;
+      }
+      double pa = softmax(a.logits(), s.positiveClass());
+      double pb = softmax(b.logits(), s.positiveClass());
+      double sa = Counterfactual.share(a.words(), c.originalSpans());
+      double sb = Counterfactual.share(b.words(), c.swappedSpans());
+      boolean shareOk = Double.isFinite(sa) && Double.isFinite(sb);
+      out.add(RowFactory.create(ids.get(i), c.originalNames(), c.swappedNames(), c.direction(), pa, pb, pb - pa,
+          BiasStats.finite(sa), BiasStats.finite(sb), shareOk ? sb - sa : null, shareOk ? "ok" : "span_truncated",
+          shareOk ? null : "a name lies beyond the model's maximum length", c.swappedText()));
+    }
+    return out.iterator();
+  }
+
+  static double softmax(float[] logits, int c) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float l : logits) {
+      max = Math.max(max, l);
+    }
+    double sum = 0;
+    for (float l : logits) {
+      sum += Math.exp(l - max);
+    }
+    return Math.exp(logits[c] - max) / sum;
+  }
+
+  /** Two-sided sign-flip p-values of the mean paired differences (delta_p, delta_share) of one group. */
+  private static double[] signFlipP(Dataset<Row> rows, BootstrapAggregator.Estimate e, ProbeSettings s, String group) {
+    long n = e.documents;
+    RelabelAggregator.Relabelling flips = Relabellings.signFlips(n, s.permutations(), s.seed() ^ ReplicateRandom.key(group));
+    Dataset<Row> indexed = rows.withColumn("index", row_number().over(Window.orderBy(col("id"))).minus(1).cast("long"))
+        .select(col("index"), col("delta_p"), col("delta_share"))
+        .repartition(rows.sparkSession().sparkContext().defaultParallelism());
+    double[] sums = indexed.select(new RelabelAggregator(flips, 2).toColumn()).first();
+    int k = flips.relabellings();
+    boolean exact = Relabellings.signFlipExact(n, s.permutations());
+    double[] p = new double[2];
+    for (int j = 0; j < 2; j++) {
+      double[] t = new double[k];
+      for (int r = 0; r < k; r++) {
+        t[r] = sums[r * 2 + j] / n;
+      }
+      p[j] = Intervals.pValue(e.num[j] / n, t, exact);
+    }
+    return p;
+  }
+}

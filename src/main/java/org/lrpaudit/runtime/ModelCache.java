@@ -1,0 +1,50 @@
+package org.lrpaudit.runtime;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import java.util.concurrent.ConcurrentHashMap;
+import org.lrpaudit.model.CheckpointException;
+import org.lrpaudit.model.TextClassifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One model per JVM, keyed by model location, maximum length and device, loaded lazily by the first task that needs it
+ * and shared by all task threads of the executor (the Explainer is thread-safe). Lives until the JVM exits.
+ */
+public final class ModelCache {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+  private static final ConcurrentHashMap<Key, TextClassifier> MODELS = new ConcurrentHashMap<>();
+
+  private record Key(String location, int maxLength, String device) {}
+
+  private ModelCache() {}
+
+  private static String executor() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown host";
+    }
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    return (env == null ? "?" : env.executorId()) + " on " + host;
+  }
+
+  public static TextClassifier get(String location, int maxLength, Device device, int torchThreads) {
+    return MODELS.computeIfAbsent(new Key(location, maxLength, device.toString()), k -> {
+      TorchThreads.configure(torchThreads);
+      long t0 = System.nanoTime();
+      TextClassifier c;
+      try {
+        c = TextClassifier.load(location, maxLength, device, DataType.FLOAT32);
+      } catch (CheckpointException e) {
+        // Named with the executor and its host: the driver could read the model, this executor cannot.
+        throw new CheckpointException(e.getMessage() + " (on executor " + executor() + ")", e);
+      }
+      LOG.info("loaded model {} ({}) on {} in {} ms", location, c.modelId().substring(0, 12), device,
+          (System.nanoTime() - t0) / 1_000_000);
+      return c;
+    });
+  }
+}
