@@ -12,8 +12,8 @@ import org.lrpaudit.explain.TextInput;
 import org.lrpaudit.explain.TokenBudget;
 import org.lrpaudit.model.TextClassifier;
 import org.lrpaudit.model.TokenizedText;
-import org.lrpaudit.spark.RowError;
-import org.lrpaudit.spark.TextCheck;
+import org.lrpaudit.runtime.RowError;
+import org.lrpaudit.runtime.TextCheck;
 
 /**
  * Explanations in one JVM, without Spark: load a checkpoint once, explain lists of texts (or sentence pairs) from any

@@ -8,7 +8,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.lrpaudit.spark.RelevanceTable;
+import org.lrpaudit.explainjob.RelevanceTable;
 
 /**
  * The struct RelevanceExplainer nests into its output column: the relevance table's fields (docs/jobs.md) without the

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.lrpaudit.spark.ExplainSettings;
-import org.lrpaudit.spark.JobMetrics;
-import org.lrpaudit.spark.PartitionExplainer;
+import org.lrpaudit.explainjob.ExplainSettings;
+import org.lrpaudit.runtime.JobMetrics;
+import org.lrpaudit.explainjob.PartitionExplainer;
 
 /**
  * The Transformer's one call into the explain job's partition code (token-budget batching, native-memory trimming,

@@ -22,9 +22,9 @@ import org.apache.spark.sql.types.StructType;
 import org.lrpaudit.explain.Target;
 import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.model.CheckpointException;
-import org.lrpaudit.spark.ExplainSettings;
-import org.lrpaudit.spark.JobMetrics;
-import org.lrpaudit.spark.TorchThreads;
+import org.lrpaudit.explainjob.ExplainSettings;
+import org.lrpaudit.runtime.JobMetrics;
+import org.lrpaudit.runtime.TorchThreads;
 
 /**
  * A Spark ML stage that explains a text column: it appends one column (outputCol) holding, per row, the relevance

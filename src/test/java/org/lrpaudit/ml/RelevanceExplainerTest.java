@@ -22,9 +22,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lrpaudit.spark.ExplainJob;
-import org.lrpaudit.spark.ExplainSettings;
-import org.lrpaudit.spark.PartitionExplainer;
+import org.lrpaudit.explainjob.ExplainJob;
+import org.lrpaudit.explainjob.ExplainSettings;
+import org.lrpaudit.explainjob.PartitionExplainer;
 
 /** RelevanceExplainer against the explain job, laziness, and its schema errors. */
 class RelevanceExplainerTest {
