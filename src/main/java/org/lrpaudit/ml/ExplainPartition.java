@@ -18,14 +18,19 @@ final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
   private final PartitionCall call;
   private final int textAt;
   private final int labelAt;
+  private final int pairAt;
   private final int chunkRows;
   private final boolean oneMethod;
 
-  /** labelAt: position of the gold-label column, or -1 when the target needs none. */
-  ExplainPartition(PartitionCall call, int textAt, int labelAt, int chunkRows, boolean oneMethod) {
+  /**
+   * labelAt: position of the gold-label column, or -1 when the target needs none; pairAt: position of the pair's
+   * second text, or -1 for single texts.
+   */
+  ExplainPartition(PartitionCall call, int textAt, int labelAt, int pairAt, int chunkRows, boolean oneMethod) {
     this.call = call;
     this.textAt = textAt;
     this.labelAt = labelAt;
+    this.pairAt = pairAt;
     this.chunkRows = chunkRows;
     this.oneMethod = oneMethod;
   }
@@ -62,9 +67,11 @@ final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
     for (int i = 0; i < chunk.size(); i++) {
       Row r = chunk.get(i);
       Integer label = labelAt < 0 || r.isNullAt(labelAt) ? null : r.getInt(labelAt);
-      // CorpusReader.INPUT: id (the row's place in the chunk; ids are the user's business), text, label, no input error
+      String pair = pairAt < 0 || r.isNullAt(pairAt) ? null : r.getString(pairAt);
+      // CorpusReader.INPUT: id (the row's place in the chunk; ids are the user's business), text, label, no input
+      // error; then the pair's second text
       input.add(RowFactory.create(Integer.toString(i), r.isNullAt(textAt) ? null : r.getString(textAt), label, null,
-          null, true));
+          null, true, pair));
     }
     Row[][] byMethod = call.explain(input);
     List<Row> out = new ArrayList<>(chunk.size());

@@ -41,6 +41,7 @@ public final class RelevanceExplainer extends Transformer implements DefaultPara
   private final Param<String> modelPath;
   private final Param<String> inputCol;
   private final Param<String> labelCol;
+  private final Param<String> textPairCol;
   private final StringArrayParam methods;
   private final Param<String> target;
   private final IntParam maxLength;
@@ -58,6 +59,8 @@ public final class RelevanceExplainer extends Transformer implements DefaultPara
     modelPath = new Param<>(this, "modelPath", "HuggingFace model folder: a local path or a Hadoop FileSystem URI "
         + "every executor can read");
     inputCol = new Param<>(this, "inputCol", "the text column (string)");
+    textPairCol = new Param<>(this, "textPairCol", "optional: the second text of a sentence pair (string; NLI "
+        + "hypothesis, answer); unset or null for single texts");
     labelCol = new Param<>(this, "labelCol", "the gold-label column (int), read only when target is 'label'");
     methods = new StringArrayParam(this, "methods", "relevance methods (gi, lrp-ah, lrp-ln, lrp-ah-ln, baselines) or "
         + "'forward' (logits only)");
@@ -99,6 +102,10 @@ public final class RelevanceExplainer extends Transformer implements DefaultPara
     return inputCol;
   }
 
+  public Param<String> textPairCol() {
+    return textPairCol;
+  }
+
   public Param<String> labelCol() {
     return labelCol;
   }
@@ -134,6 +141,11 @@ public final class RelevanceExplainer extends Transformer implements DefaultPara
 
   public RelevanceExplainer setInputCol(String v) {
     set(inputCol, v);
+    return this;
+  }
+
+  public RelevanceExplainer setTextPairCol(String v) {
+    set(textPairCol, v);
     return this;
   }
 
@@ -176,6 +188,9 @@ public final class RelevanceExplainer extends Transformer implements DefaultPara
   public StructType transformSchema(StructType schema) {
     settings(); // methods, target and sizes, before any column is looked at
     requireColumn(schema, getOrDefault(inputCol), "inputCol", DataTypes.StringType);
+    if (isDefined(textPairCol)) {
+      requireColumn(schema, getOrDefault(textPairCol), "textPairCol", DataTypes.StringType);
+    }
     if (usesLabel()) {
       requireColumn(schema, getOrDefault(labelCol), "labelCol (target 'label')", DataTypes.IntegerType);
     }
@@ -197,7 +212,9 @@ public final class RelevanceExplainer extends Transformer implements DefaultPara
     int threads = TorchThreads.perTask(spark.sparkContext().getConf());
     PartitionCall call = new PartitionCall(s, threads, new JobMetrics(spark.sparkContext(), s.methods()));
     ExplainPartition partition = new ExplainPartition(call, schema.fieldIndex(getOrDefault(inputCol)),
-        usesLabel() ? schema.fieldIndex(getOrDefault(labelCol)) : -1, s.chunkRows(), s.methods().size() == 1);
+        usesLabel() ? schema.fieldIndex(getOrDefault(labelCol)) : -1,
+        isDefined(textPairCol) ? schema.fieldIndex(getOrDefault(textPairCol)) : -1, s.chunkRows(),
+        s.methods().size() == 1);
     return dataset.toDF().mapPartitions(partition, Encoders.row(outSchema));
   }
 

@@ -160,6 +160,40 @@ class RelevanceExplainerTest {
   }
 
   @Test
+  void sentencePairsEqualTheJavaApi() {
+    List<String> a = MlFixtures.sentences(10, 15, 21);
+    List<String> b = MlFixtures.sentences(10, 15, 22);
+    List<String> pairs = new ArrayList<>(b);
+    pairs.set(3, null); // a null pair is a single text
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      rows.add(org.apache.spark.sql.RowFactory.create(i, a.get(i), pairs.get(i)));
+    }
+    Dataset<Row> df = spark.createDataFrame(rows, new StructType().add("n", DataTypes.IntegerType)
+        .add("premise", DataTypes.StringType).add("hypothesis", DataTypes.StringType));
+    List<Row> out = explainer().setInputCol("premise").setTextPairCol("hypothesis").setMethods("gi").transform(df)
+        .orderBy("n").collectAsList();
+    double max = 0;
+    try (org.lrpaudit.api.RelevanceModel api = org.lrpaudit.api.RelevanceModel.load(MlFixtures.model(),
+        org.lrpaudit.api.ExplainOptions.DEFAULT.withMaxLength(128).withMethod("gi"))) {
+      List<org.lrpaudit.api.TextRelevance> expected = api.explainPairs(a, pairs);
+      for (int i = 0; i < a.size(); i++) {
+        Result mine = result(out.get(i).getStruct(3));
+        org.lrpaudit.explain.Explanation e = expected.get(i).explanation();
+        double[] logits = new double[e.logits().length];
+        for (int k = 0; k < logits.length; k++) {
+          logits[k] = e.logits()[k];
+        }
+        Result theirs = new Result("ok", e.tokens().stream().map(org.lrpaudit.explain.TokenRelevance::token).toList(),
+            expected.get(i).relevance(), logits, e.explainedLogit());
+        max = Math.max(max, maxDifference(theirs, mine, "pair " + i));
+      }
+    }
+    assertTrue(max <= 1e-6, "pairs differ by " + max);
+    assertTrue(result(out.get(0).getStruct(3)).tokens().size() > a.get(0).split(" ").length + 3, "pair not used");
+  }
+
+  @Test
   void nothingRunsBeforeAnAction() {
     String fault = "this text fails its task";
     List<Row> rows = List.of(org.apache.spark.sql.RowFactory.create("fine text"),
@@ -191,6 +225,7 @@ class RelevanceExplainerTest {
     cases.put("modelPath '/no/such/model'", explainer().setModelPath("/no/such/model"));
     cases.put("class 'NEUTRAL' is not a label", explainer().setTarget("class:NEUTRAL"));
     cases.put("method", explainer().setMethods("lrp-xx"));
+    cases.put("textPairCol: no column 'pair'", explainer().setTextPairCol("pair"));
     cases.put("modelPath is not set", new RelevanceExplainer());
     for (var c : cases.entrySet()) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.getValue().transform(df),
