@@ -153,6 +153,15 @@ class RelevanceExplainerTest {
       assertEquals(1, r.getInt(1));
       assertEquals("POSITIVE", r.getString(2));
     }
+    // Chunks of 5 rows (a partition spans several): same rows, same order, same numbers as one chunk.
+    List<Row> whole = explainer().setInputCol("body").transform(df.coalesce(1)).collectAsList();
+    List<Row> chunked = explainer().setInputCol("body").setChunkRows(5).transform(df.coalesce(1)).collectAsList();
+    assertEquals(whole.size(), chunked.size());
+    for (int i = 0; i < whole.size(); i++) {
+      assertEquals(whole.get(i).getInt(0), chunked.get(i).getInt(0));
+      assertTrue(maxDifference(result(whole.get(i).getStruct(3)), result(chunked.get(i).getStruct(3)), "row " + i)
+          <= 1e-6);
+    }
     Dataset<Row> byLabel = explainer().setInputCol("body").setTarget("label").setLabelCol("gold").transform(df);
     for (Row r : byLabel.select("gold", "relevance.explained_class").collectAsList()) {
       assertEquals(r.getInt(0), r.getInt(1), "target 'label' explains the gold label's class");
