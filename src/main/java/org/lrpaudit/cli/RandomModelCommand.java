@@ -13,7 +13,7 @@ final class RandomModelCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write.")
   Path out;
 
-  @Option(names = "--type", defaultValue = "bert", description = "Any supported model_type: bert, distilbert, roberta, xlm-roberta, electra, albert, "
+  @Option(names = "--type", defaultValue = "bert", description = "Any supported model_type: bert, distilbert, roberta, xlm-roberta, electra, albert, deberta-v2, "
       + "modernbert (default ${DEFAULT-VALUE}).")
   String type;
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lrpaudit.model.family.AlbertFamily;
 import org.lrpaudit.model.family.BertFamily;
+import org.lrpaudit.model.family.DebertaV2Family;
 import org.lrpaudit.model.family.DistilBertFamily;
 import org.lrpaudit.model.family.ElectraFamily;
 import org.lrpaudit.model.family.ModernBertFamily;
@@ -13,7 +14,8 @@ import org.lrpaudit.model.family.RobertaFamily;
 /** The supported families, looked up by config.json's model_type; the one place that lists them. */
 public final class ModelFamilies {
   public static final List<ModelFamily> ALL = List.of(new BertFamily(), new DistilBertFamily(),
-      RobertaFamily.ROBERTA, RobertaFamily.XLM_ROBERTA, new ElectraFamily(), new AlbertFamily(), new ModernBertFamily());
+      RobertaFamily.ROBERTA, RobertaFamily.XLM_ROBERTA, new ElectraFamily(), new AlbertFamily(), new DebertaV2Family(),
+      new ModernBertFamily());
 
   private ModelFamilies() {}
 
