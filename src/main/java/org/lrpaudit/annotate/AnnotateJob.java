@@ -26,8 +26,8 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.lrpaudit.audit.Headline;
-import org.lrpaudit.explainjob.ExplainJob;
 import org.lrpaudit.runtime.CorpusReader;
+import org.lrpaudit.runtime.CorpusSource;
 import org.lrpaudit.runtime.JobException;
 import org.lrpaudit.runtime.OutputFolders;
 import org.lrpaudit.runtime.RowError;
@@ -119,7 +119,7 @@ public final class AnnotateJob {
     Path root = new Path(s.output());
     FileSystem fs = fileSystem(root);
     checkOutput(fs, root, s.overwrite());
-    Dataset<Row> input = new CorpusReader(spark, new CorpusReader.Source(s.input(), s.inputFormat(), s.idColumn(),
+    Dataset<Row> input = new CorpusReader(spark, new CorpusSource(s.input(), s.inputFormat(), s.idColumn(),
         s.textColumn(), "label", false)).read();
     // The explain job's own text check (null, empty or whitespace-only, unpaired surrogates), so both jobs agree.
     UserDefinedFunction textStatus = udf((UDF1<String, String>) t -> {
@@ -140,7 +140,7 @@ public final class AnnotateJob {
         withId += r.getLong(3);
       }
     } catch (Exception e) { // SparkException is thrown unchecked from Scala
-      throw new JobException("cannot read input " + s.input() + ": " + ExplainJob.rootMessage(e), e);
+      throw new JobException("cannot read input " + s.input() + ": " + JobException.rootMessage(e), e);
     }
     long rowsRead = statuses.values().stream().mapToLong(Long::longValue).sum();
     if (rowsRead > 0 && withTextField == 0) {

@@ -21,10 +21,7 @@ public record AnnotateSettings(String input, String output, String inputFormat, 
   public AnnotateSettings {
     language = language == null || language.isBlank() ? DEFAULT_LANGUAGE : language.trim().toLowerCase(java.util.Locale.ROOT);
     lexiconConfigs = List.copyOf(lexiconConfigs);
-    if (!org.lrpaudit.runtime.CorpusReader.DATA_SOURCE.matcher(inputFormat).matches()) {
-      throw new IllegalArgumentException("input-format must be auto, tsv, jsonl or a Spark data source name (parquet, csv, "
-          + "json, orc, delta, ...), not '" + inputFormat + "'");
-    }
+    org.lrpaudit.runtime.CorpusSource.checkFormat(inputFormat);
     if (lexiconConfigs.isEmpty()) {
       throw new IllegalArgumentException("no lexicon configuration given");
     }

@@ -154,8 +154,25 @@ public final class JobFiles {
   /** Writes rows as a Parquet folder under a temporary name (hidden: '_'), to be checked, then committed or discarded. */
   public Path stageParquetFolder(String name, Dataset<Row> rows) {
     Path tmp = path("_tmp-" + UUID.randomUUID() + "-" + name);
-    rows.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
+    boolean rootExisted = exists(root);
+    try {
+      rows.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
+    } catch (Exception e) { // a failed job (Spark's SparkException is checked in Java): nothing of it stays behind
+      discard(tmp);
+      if (!rootExisted) {
+        discard(root);
+      }
+      throw e;
+    }
     return tmp;
+  }
+
+  private boolean exists(Path p) {
+    try {
+      return fs.exists(p);
+    } catch (IOException e) {
+      throw new JobException("cannot read output " + p + " (" + e.getMessage() + ")", e);
+    }
   }
 
   /** Renames a staged folder into place, replacing the old one. */

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.corpus.DataLayout;
 import org.lrpaudit.corpus.NameFrequencies;
+import org.lrpaudit.explain.TokenBudget;
 import org.lrpaudit.probe.ProbeJob;
 import org.lrpaudit.probe.ProbeSettings;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "probe", mixinStandardHelpOptions = true,
     description = {"Spark job: counterfactual name swaps. Every text of --input with a female_name or male_name mention "
-        + "is explained (lrp-ah-ln, for the positive class) as it is and with each name swapped for a name of the other "
+        + "is explained (--method, default lrp-ah-ln, for the positive class) as it is and with each name swapped for a name of the other "
         + "gender of similar frequency (the same name always by the same name); the change of p(positive) and of the "
         + "names' relevance share are summarised per direction with bootstrap intervals and sign-flip p-values.",
         "Writes OUT/probe_pairs/ (Parquet, one row per text), OUT/probe_stats.csv and OUT/probe_summary.json (also "
@@ -38,6 +39,14 @@ final class ProbeCommand implements Callable<Integer> {
 
   @Option(names = "--max-length", defaultValue = "512", description = "Tokens per text (default ${DEFAULT-VALUE}).")
   int maxLength;
+
+  @Option(names = "--method", defaultValue = "lrp-ah-ln", paramLabel = "METHOD",
+      description = "Explanation method of both versions of a text (default ${DEFAULT-VALUE}; as explain's --methods).")
+  String method;
+
+  @Option(names = "--batch-tokens", defaultValue = "" + TokenBudget.DEFAULT_TOKENS, paramLabel = "N",
+      description = "Padded tokens per batch (default ${DEFAULT-VALUE}).")
+  int batchTokens;
 
   @Option(names = "--replicates", defaultValue = "1000", description = "Bootstrap replicates (default ${DEFAULT-VALUE}).")
   int replicates;
@@ -79,7 +88,7 @@ final class ProbeCommand implements Callable<Integer> {
     try (CommandSession session = SparkCommands.session("lrp-audit probe", master)) {
       SparkSession spark = session.spark();
       Map<String, Object> summary = new ProbeJob(spark).run(new ProbeSettings(model, input, mentions, output,
-          positiveClass, maxLength, replicates, permutations, seed, maxErrorRate, namesTable()));
+          positiveClass, maxLength, replicates, permutations, seed, maxErrorRate, namesTable(), method, batchTokens));
       System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
       return 0;
     }

@@ -31,6 +31,7 @@ import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.runtime.CorpusReader;
 import org.lrpaudit.runtime.InputCheck;
 import org.lrpaudit.runtime.JobException;
+import org.lrpaudit.runtime.ModelCache;
 import org.lrpaudit.runtime.OutputFolders;
 import org.lrpaudit.runtime.ProgressLog;
 import org.lrpaudit.runtime.RowErrors;
@@ -60,7 +61,7 @@ public final class EvaluateJob {
     Path out = new Path(s.output());
     FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
     checkOutput(fs, out, s.overwrite());
-    Dataset<Row> input = new CorpusReader(spark, s.readerSettings(), s.where()).read();
+    Dataset<Row> input = new CorpusReader(spark, s.corpus(), s.where()).read();
     if (s.limit() > 0) {
       input = input.limit((int) Math.min(Integer.MAX_VALUE, s.limit()));
     }
@@ -78,10 +79,13 @@ public final class EvaluateJob {
       Dataset<Row> texts = input.repartition(partitions)
           .mapPartitions(new PartitionEvaluator(s, threads, metrics), Encoders.row(FaithfulnessTable.TEXTS));
       long w0 = System.nanoTime();
-      try (ProgressLog progress = new ProgressLog("evaluate", rowsIn, s.readerSettings().progressSeconds())) {
+      long rowsOut = rowsIn * s.methods().size();
+      try (ProgressLog progress = new ProgressLog("evaluate", rowsOut, ProgressLog.DEFAULT_SECONDS)) {
         spark.sparkContext().addSparkListener(progress);
         try {
           texts.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "texts").toString());
+        } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
+          throw ModelCache.unreadableOnExecutors(e);
         } finally {
           spark.sparkContext().removeSparkListener(progress);
         }

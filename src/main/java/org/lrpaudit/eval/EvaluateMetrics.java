@@ -18,7 +18,7 @@ public final class EvaluateMetrics implements Serializable {
   final LongAccumulator perturbedNanos;
   final LongAccumulator perturbedRows;
   final LongAccumulator evaluatedTexts;
-  /** Input rows done (evaluated or skipped), under the name ProgressLog follows. */
+  /** Texts-table rows done (input rows x methods, evaluated or skipped), under the name ProgressLog follows. */
   final LongAccumulator rowsDone;
   final Map<String, LongAccumulator> explainNanos = new LinkedHashMap<>();
 

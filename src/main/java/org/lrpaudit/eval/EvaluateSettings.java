@@ -2,10 +2,9 @@ package org.lrpaudit.eval;
 
 import java.io.Serializable;
 import java.util.List;
-import java.util.Properties;
 import org.lrpaudit.explain.Method;
 import org.lrpaudit.explain.MethodOptions;
-import org.lrpaudit.explainjob.ExplainSettings;
+import org.lrpaudit.runtime.CorpusSource;
 import org.lrpaudit.runtime.RowErrors;
 
 /**
@@ -98,18 +97,8 @@ public record EvaluateSettings(
         .toList()) + ")";
   }
 
-  /** The corpus reader's settings: same columns, gold labels needed (relevance explains the gold label's logit). */
-  public ExplainSettings readerSettings() {
-    Properties p = ExplainSettings.defaults();
-    p.setProperty("model", model);
-    p.setProperty("input", input);
-    p.setProperty("output", output);
-    p.setProperty("input-format", inputFormat);
-    p.setProperty("id-column", idColumn);
-    p.setProperty("text-column", textColumn);
-    p.setProperty("label-column", labelColumn);
-    p.setProperty("target", "label");
-    p.setProperty("max-length", Integer.toString(maxLength));
-    return ExplainSettings.from(p);
+  /** The corpus to read: gold labels needed (relevance explains the gold label's logit). */
+  public CorpusSource corpus() {
+    return new CorpusSource(input, inputFormat, idColumn, textColumn, labelColumn, true);
   }
 }

@@ -10,12 +10,13 @@ import org.lrpaudit.explain.Explainer;
 import org.lrpaudit.explain.Explanation;
 import org.lrpaudit.explain.Method;
 import org.lrpaudit.explain.MethodOptions;
-import org.lrpaudit.explain.NonFiniteRelevanceException;
 import org.lrpaudit.explain.Target;
 import org.lrpaudit.explain.TextInput;
 import org.lrpaudit.explain.TokenBudget;
 import org.lrpaudit.model.TextClassifier;
 import org.lrpaudit.model.TokenizedText;
+import org.lrpaudit.runtime.PartitionRunner;
+import org.lrpaudit.runtime.RowResult;
 
 /**
  * Runs the faithfulness tasks for a group of labelled texts and several methods: explains each text's gold-label logit,
@@ -37,6 +38,7 @@ public final class FaithfulnessEvaluator {
 
   private final TextClassifier classifier;
   private final Explainer explainer;
+  private final TokenBudget budget;
   private final int steps;
   private final boolean keepSpecial;
 
@@ -47,6 +49,7 @@ public final class FaithfulnessEvaluator {
     }
     this.classifier = classifier;
     this.explainer = new Explainer(classifier, budget, options);
+    this.budget = budget;
     this.steps = steps;
     this.keepSpecial = keepSpecial;
   }
@@ -115,25 +118,25 @@ public final class FaithfulnessEvaluator {
     return out;
   }
 
-  /** Explanations of the gold label's logit; a batch that fails is retried text by text, so one bad text fails alone. */
+  /**
+   * Explanations of the gold label's logit, in the explain job's batches and with its failure handling
+   * (PartitionRunner.inBatches): a batch that fails is retried text by text, so one bad text fails alone.
+   */
   private Explanation[] explain(List<TextInput> inputs, List<TokenizedText> texts, Method method, String[] errors) {
     Target gold = new Target.GoldLabel();
-    try {
-      return explainer.explainTokenized(inputs, texts, method, gold).toArray(new Explanation[0]);
-    } catch (NonFiniteRelevanceException fault) {
-      Arrays.fill(errors, fault.toString()); // a numerical fault of the batch: reported for every text, not recomputed
-      return new Explanation[texts.size()];
-    } catch (RuntimeException batchFailure) {
-      Explanation[] out = new Explanation[texts.size()];
-      for (int i = 0; i < texts.size(); i++) {
-        try {
-          out[i] = explainer.explainTokenized(List.of(inputs.get(i)), List.of(texts.get(i)), method, gold).get(0);
-        } catch (RuntimeException e) {
-          errors[i] = e.toString();
-        }
+    int[] lengths = texts.stream().mapToInt(TokenizedText::length).toArray();
+    List<RowResult<Explanation>> results = PartitionRunner.inBatches(budget, lengths,
+        inputs.stream().map(TextInput::text).toList(), batch -> explainer.explainTokenized(
+            batch.stream().map(inputs::get).toList(), batch.stream().map(texts::get).toList(), method, gold), null);
+    Explanation[] out = new Explanation[texts.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (results.get(i) instanceof RowResult.Done<Explanation> done) {
+        out[i] = done.value();
+      } else {
+        errors[i] = ((RowResult.Failed<Explanation>) results.get(i)).error().message();
       }
-      return out;
     }
+    return out;
   }
 
   private static int slot(Map<IdsKey, Integer> index, List<TokenizedText> unique, TokenizedText like, long[] ids) {

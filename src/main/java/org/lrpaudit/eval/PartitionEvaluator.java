@@ -1,21 +1,16 @@
 package org.lrpaudit.eval;
 
-import ai.djl.Device;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.lrpaudit.explain.Method;
 import org.lrpaudit.explain.TextInput;
 import org.lrpaudit.explain.TokenBudget;
-import org.lrpaudit.explainjob.PartitionExplainer;
 import org.lrpaudit.model.TextClassifier;
 import org.lrpaudit.model.TokenizedText;
-import org.lrpaudit.runtime.Chunks;
-import org.lrpaudit.runtime.DeviceChoice;
-import org.lrpaudit.runtime.ModelCache;
+import org.lrpaudit.runtime.PartitionRunner;
 import org.lrpaudit.runtime.RowError;
 import org.lrpaudit.runtime.TextCheck;
 
@@ -23,7 +18,7 @@ import org.lrpaudit.runtime.TextCheck;
  * Evaluates one partition: input rows (CorpusReader.INPUT) to rows of the texts table, one per input row and method.
  * Rows are taken in chunks; a chunk's texts are explained and their perturbed inputs run through the per-JVM model in
  * token-budget batches. A row that cannot be evaluated (no gold label, a bad text, a failed explanation) becomes a row
- * with its reason as status, so rows in x methods == rows out.
+ * with its reason as status, so rows in x methods == rows out. The loop (chunks, model, progress) is PartitionRunner's.
  */
 public final class PartitionEvaluator implements MapPartitionsFunction<Row, Row> {
   private final EvaluateSettings s;
@@ -38,10 +33,8 @@ public final class PartitionEvaluator implements MapPartitionsFunction<Row, Row>
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    TaskContext task = TaskContext.get();
-    Device device = DeviceChoice.forResources(task == null ? java.util.Map.of() : task.resourcesJMap());
-    return new Chunks(input, s.chunkRows(), chunk -> chunk(ModelCache.get(s.model(), s.maxLength(), device,
-        torchThreads), chunk));
+    return new PartitionRunner(new PartitionRunner.ModelSpec(s.model(), s.maxLength(), torchThreads), s.chunkRows(),
+        metrics.rowsDone).run(input, this::chunk);
   }
 
   List<Row> chunk(TextClassifier classifier, List<Row> rows) {
@@ -101,7 +94,6 @@ public final class PartitionEvaluator implements MapPartitionsFunction<Row, Row>
             : FaithfulnessTable.ok(r.getString(0), label, method, o));
       }
     }
-    metrics.rowsDone.add(n);
     return out;
   }
 
@@ -111,9 +103,6 @@ public final class PartitionEvaluator implements MapPartitionsFunction<Row, Row>
       return new RowError(r.getString(3), r.getString(4));
     }
     String text = r.getString(1);
-    if (text != null && text.equals(System.getProperty(PartitionExplainer.FAULT_PROPERTY))) {
-      throw new IllegalStateException("injected fault (" + PartitionExplainer.FAULT_PROPERTY + ")");
-    }
     RowError bad = TextCheck.check(text);
     if (bad != null) {
       return bad;

@@ -33,7 +33,7 @@ public final class Explainer {
   }
 
   public Explainer(TextClassifier classifier) {
-    this(classifier, new TokenBudget(4096, 64));
+    this(classifier, new TokenBudget(TokenBudget.DEFAULT_TOKENS, TokenBudget.DEFAULT_ROWS));
   }
 
   public TextClassifier classifier() {
@@ -104,19 +104,8 @@ public final class Explainer {
         rows.stream().map(TokenizedText::typeIds).toList(), classifier.tokenizer().padId());
   }
 
-  /**
-   * Fault injection for the error-rate tests: explaining a batch with a text that contains this string fails as an
-   * unexpected error would (the jobs then redo the batch text by text and mark that text explain_failed). Read from a
-   * system property of the JVM that explains (embedded Spark in the tests); unset in production.
-   */
-  public static final String FAULT_PROPERTY = "lrp.audit.test.explain-fails-on";
-
   private List<Explanation> explainBatch(List<String> texts, List<String> pairs, List<TokenizedText> rows,
       List<Integer> labels, RelevanceMethod method, String methodName, Target target) {
-    String fault = System.getProperty(FAULT_PROPERTY);
-    if (fault != null && texts.stream().anyMatch(t -> t != null && t.contains(fault))) {
-      throw new IllegalStateException("injected fault (" + FAULT_PROPERTY + ")");
-    }
     SequenceClassifier model = classifier.model();
     EncodedBatch enc = encode(rows);
     int b = enc.size();

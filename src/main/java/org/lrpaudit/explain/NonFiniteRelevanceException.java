@@ -5,7 +5,7 @@ package org.lrpaudit.explain;
  * report it for every row of the batch and do not compute the batch again (a recomputation that succeeds would hide it).
  */
 public final class NonFiniteRelevanceException extends IllegalStateException {
-  NonFiniteRelevanceException(String message) {
+  public NonFiniteRelevanceException(String message) {
     super(message);
   }
 }

@@ -14,6 +14,10 @@ import java.util.stream.IntStream;
 public final class TokenBudget {
   /** Largest share of padded slots in one batch; so also in all of them together. */
   public static final double MAX_PADDING = 0.08;
+  /** Padded tokens per batch where a caller sets none (--batch-tokens). */
+  public static final int DEFAULT_TOKENS = 4096;
+  /** Rows per batch at most where a caller sets none (--batch-rows). */
+  public static final int DEFAULT_ROWS = 64;
 
   private final int maxTokens;
   private final int maxRows;

@@ -18,6 +18,7 @@ import org.lrpaudit.runtime.CorpusReader;
 import org.lrpaudit.runtime.InputCheck;
 import org.lrpaudit.runtime.JobException;
 import org.lrpaudit.runtime.JobMetrics;
+import org.lrpaudit.runtime.ModelCache;
 import org.lrpaudit.runtime.ProgressLog;
 import org.lrpaudit.runtime.RowErrors;
 import org.lrpaudit.runtime.TorchThreads;
@@ -55,7 +56,7 @@ public final class ExplainJob {
     }
     OutputTable table = new OutputTable(spark, s);
     table.checkWritable();
-    Dataset<Row> input = new CorpusReader(spark, s).read();
+    Dataset<Row> input = new CorpusReader(spark, s.corpus()).read();
     long rowsIn = InputCheck.count(input, s.input(), s.idColumn(), s.textColumn());
     double checkSeconds = (System.nanoTime() - t0) / 1e9;
     LOG.info(String.format("run %s: model %s (%s), %,d input rows, methods %s, output %s (checks and input count: %.1f s)",
@@ -87,7 +88,7 @@ public final class ExplainJob {
             try {
               table.stage(relevance, staging);
             } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
-              throw modelUnreadable(e);
+              throw ModelCache.unreadableOnExecutors(e);
             }
           }
         } finally {
@@ -120,33 +121,6 @@ public final class ExplainJob {
         (System.nanoTime() - t0) / 1e9, partitions, threads);
     LOG.info(summary.describe());
     return summary;
-  }
-
-  /**
-   * A job that failed because executors could not load the model (a path only the driver sees, no permission on the
-   * executors' hosts): a usage error (exit 2) naming the model URI and the executor, instead of Spark's stage failure.
-   */
-  public static RuntimeException modelUnreadable(Exception e) {
-    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-      String marker = org.lrpaudit.model.CheckpointException.class.getName() + ": ";
-      String m = String.valueOf(t.getMessage());
-      // On a real cluster the task's exception reaches the driver only as text in Spark's stage-failure message.
-      String what = t instanceof org.lrpaudit.model.CheckpointException ? m
-          : m.contains(marker) ? m.substring(m.indexOf(marker) + marker.length()).split("\n")[0] : null;
-      if (what != null) {
-        return new JobException("executors cannot read the model: " + what + "; put the model folder where "
-            + "every executor can read it (hdfs://, s3a://, a shared mount)", e);
-      }
-    }
-    return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
-  }
-
-  public static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return String.valueOf(t.getMessage());
   }
 
   /** What a run did, for the log, standard output and benchmarks. */

@@ -12,7 +12,9 @@ import java.util.Properties;
 import org.lrpaudit.explain.Method;
 import org.lrpaudit.explain.MethodOptions;
 import org.lrpaudit.explain.Target;
-import org.lrpaudit.runtime.CorpusReader;
+import org.lrpaudit.explain.TokenBudget;
+import org.lrpaudit.runtime.CorpusSource;
+import org.lrpaudit.runtime.PartitionRunner;
 import org.lrpaudit.runtime.RowErrors;
 
 /**
@@ -61,9 +63,9 @@ public record ExplainSettings(
     p.setProperty("overwrite", "false");
     p.setProperty("max-length", "512");
     p.setProperty("max-chars", "1000000");
-    p.setProperty("batch-tokens", "4096");
-    p.setProperty("batch-rows", "64");
-    p.setProperty("chunk-rows", "2048");
+    p.setProperty("batch-tokens", Integer.toString(TokenBudget.DEFAULT_TOKENS));
+    p.setProperty("batch-rows", Integer.toString(TokenBudget.DEFAULT_ROWS));
+    p.setProperty("chunk-rows", Integer.toString(PartitionRunner.DEFAULT_CHUNK_ROWS));
     p.setProperty("partitions", "0");
     p.setProperty("partition-rows", "5000");
     p.setProperty("progress-seconds", "10");
@@ -102,10 +104,7 @@ public record ExplainSettings(
   }
 
   private void validate() {
-    if (!CorpusReader.DATA_SOURCE.matcher(inputFormat).matches()) {
-      throw new IllegalArgumentException("input-format must be auto, tsv, jsonl or a Spark data source name (parquet, csv, "
-          + "json, orc, delta, ...), not '" + inputFormat + "'");
-    }
+    CorpusSource.checkFormat(inputFormat);
     if (!OutputTable.FORMATS.contains(format)) {
       throw new IllegalArgumentException("format must be one of " + OutputTable.FORMATS + ", not '" + format + "'");
     }
@@ -133,6 +132,11 @@ public record ExplainSettings(
     return new ExplainSettings(model, input, output, inputFormat, format, idColumn, textColumn, labelColumn, methods,
         target, id, overwrite, maxLength, maxChars, batchTokens, batchRows, chunkRows, partitions, partitionRows,
         progressSeconds, igSteps, seed, maxErrorRate);
+  }
+
+  /** The corpus to read; gold labels are needed when the target is the label. */
+  public CorpusSource corpus() {
+    return new CorpusSource(input, inputFormat, idColumn, textColumn, labelColumn, target.equals("label"));
   }
 
   /** The settings of the methods that have any (ig steps, random seed). */

@@ -8,17 +8,13 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 
-import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -45,17 +41,20 @@ import org.lrpaudit.corpus.ProbeKinds;
 import org.lrpaudit.explain.Explainer;
 import org.lrpaudit.explain.Explanation;
 import org.lrpaudit.explain.Method;
-import org.lrpaudit.explain.NonFiniteRelevanceException;
 import org.lrpaudit.explain.Target;
 import org.lrpaudit.explain.TextInput;
-import org.lrpaudit.explainjob.ExplainSettings;
+import org.lrpaudit.explain.TokenBudget;
 import org.lrpaudit.model.Checkpoint;
+import org.lrpaudit.model.TextClassifier;
+import org.lrpaudit.model.TokenizedText;
 import org.lrpaudit.runtime.CorpusReader;
-import org.lrpaudit.runtime.DeviceChoice;
+import org.lrpaudit.runtime.CorpusSource;
 import org.lrpaudit.runtime.InputCheck;
 import org.lrpaudit.runtime.JobException;
 import org.lrpaudit.runtime.ModelCache;
+import org.lrpaudit.runtime.PartitionRunner;
 import org.lrpaudit.runtime.RowErrors;
+import org.lrpaudit.runtime.RowResult;
 import org.lrpaudit.runtime.TorchThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +62,8 @@ import scala.Tuple2;
 
 /**
  * Counterfactual name swaps: each text that mentions a gendered name is explained as it is and with every name swapped
- * for a name of the other gender of similar frequency (NameSwaps), both with lrp-ah-ln for the positive class; the
- * change of p(positive) and of the names' relevance share are summarised per direction with Poisson-bootstrap intervals
+ * for a name of the other gender of similar frequency (NameSwaps), both with --method (default lrp-ah-ln) for the
+ * positive class; the change of p(positive) and of the names' relevance share are summarised per direction with Poisson-bootstrap intervals
  * and sign-flip permutation p-values, all computed in Spark. One output row per text with a gendered name, always.
  */
 public final class ProbeJob {
@@ -115,17 +114,13 @@ public final class ProbeJob {
     long t0 = System.nanoTime();
     JobFiles files = new JobFiles(spark, s.output());
     files.requireReplaceableTable(PAIRS);
-    Properties p = ExplainSettings.defaults();
-    p.setProperty("model", s.model());
-    p.setProperty("input", s.input());
-    p.setProperty("output", s.output());
     Checkpoint checkpoint = Checkpoint.open(s.model());
     int classes = checkpoint.config().numLabels();
     if (s.positiveClass() >= classes) {
       throw new JobException("--positive-class " + s.positiveClass() + " is not a class of " + s.model() + " ("
           + classes + " labels: " + checkpoint.config().labels() + "); every text would fail");
     }
-    Dataset<Row> read = new CorpusReader(spark, ExplainSettings.from(p)).read();
+    Dataset<Row> read = new CorpusReader(spark, CorpusSource.of(s.input())).read();
     InputCheck.count(read, s.input(), "id", "text");
     Dataset<Row> corpus = read.groupBy(col("id")).agg(first("text").as("text"), count(lit(1)).as("copies"));
     Dataset<Row> mentions = readMentions(s.mentions());
@@ -164,10 +159,18 @@ public final class ProbeJob {
         .join(corpus, "id", "left")
         .select(col("id"), col("text"), col("copies"), col("names"));
     int threads = TorchThreads.perTask(spark.sparkContext().getConf());
-    Dataset<Row> pairs = texts.mapPartitions(
-        (MapPartitionsFunction<Row, Row>) rows -> probePartition(rows, swaps, s, threads), Encoders.row(PAIRS_SCHEMA));
+    PartitionRunner runner = new PartitionRunner(new PartitionRunner.ModelSpec(s.model(), s.maxLength(), threads),
+        PartitionRunner.DEFAULT_CHUNK_ROWS, null);
+    PartitionRunner.ChunkWork<Row, Row> work = (model, chunk) -> probeChunk(model, chunk, swaps, s);
+    Dataset<Row> pairs = texts.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> runner.run(rows, work),
+        Encoders.row(PAIRS_SCHEMA));
     // Staged, counted and checked before it replaces the previous probe_pairs: rows in == rows out, the error rate.
-    org.apache.hadoop.fs.Path staged = files.stageParquetFolder(PAIRS, pairs);
+    org.apache.hadoop.fs.Path staged;
+    try {
+      staged = files.stageParquetFolder(PAIRS, pairs);
+    } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
+      throw ModelCache.unreadableOnExecutors(e);
+    }
     Map<String, Long> status = new TreeMap<>();
     RowErrors errors;
     try {
@@ -226,7 +229,7 @@ public final class ProbeJob {
     summary.put("status", status);
     summary.put("errors", errors);
     summary.put("explained_class", s.positiveClass());
-    summary.put("method", Method.LRP_AH_LN.id());
+    summary.put("method", s.method());
     summary.put("swaps", swaps.asMap());
     summary.put("name_ranks", s.names() == null ? "vocabulary" : "us_births " + s.names());
     summary.put("bootstrap", Map.of("replicates", s.replicates(), "seed", s.seed(), "unit", "text"));
@@ -243,12 +246,12 @@ public final class ProbeJob {
     return m.select(col("id").cast("string"), col("start").cast("int"), col("end").cast("int"), col("kind"));
   }
 
-  private static Iterator<Row> probePartition(Iterator<Row> rows, NameSwaps swaps, ProbeSettings s, int threads) {
+  /** One chunk of texts with names to their probe_pairs rows, in order; both versions of a text in the same batches. */
+  private static List<Row> probeChunk(TextClassifier model, List<Row> rows, NameSwaps swaps, ProbeSettings s) {
     List<String> ids = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     List<Counterfactual> cfs = new ArrayList<>();
-    while (rows.hasNext()) {
-      Row r = rows.next();
+    for (Row r : rows) {
       ids.add(r.getString(0));
       texts.add(r.isNullAt(1) ? null : r.getString(1));
       List<Counterfactual.Name> names = new ArrayList<>();
@@ -261,41 +264,33 @@ public final class ProbeJob {
           : Counterfactual.of(texts.get(texts.size() - 1), names, swaps));
     }
     List<Row> out = new ArrayList<>(ids.size());
-    List<Integer> okRows = new ArrayList<>();
     List<TextInput> inputs = new ArrayList<>();
+    List<TokenizedText> toks = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       if (cfs.get(i).status().equals("ok")) {
-        okRows.add(i);
+        try {
+          TokenizedText original = model.tokenizer().encode(texts.get(i) == null ? "" : texts.get(i));
+          TokenizedText swapped = model.tokenizer().encode(cfs.get(i).swappedText());
+          toks.add(original);
+          toks.add(swapped);
+        } catch (RuntimeException e) {
+          cfs.set(i, Counterfactual.error("explain_failed", "the tokenizer failed: " + e));
+          continue;
+        }
         inputs.add(TextInput.of(texts.get(i)));
         inputs.add(TextInput.of(cfs.get(i).swappedText()));
       }
     }
-    // Two explanations per text (original, swapped); null where they failed, with the reason in failures.
-    Explanation[] explained = new Explanation[inputs.size()];
-    String[] failures = new String[inputs.size() / 2];
+    // Two explanations per text (original at 2k, swapped at 2k + 1); a text pair fails when either failed.
+    List<RowResult<Explanation>> explained = List.of();
     if (!inputs.isEmpty()) {
       Target target = new Target.ClassIndex(s.positiveClass());
-      // the task's GPU when Spark's resource scheduling gave it one, as in the explain job. A model that cannot be
-      // loaded fails the task (and the job), not every row.
-      TaskContext task = TaskContext.get();
-      Device device = DeviceChoice.forResources(task == null ? Map.of() : task.resourcesJMap());
-      Explainer explainer = new Explainer(ModelCache.get(s.model(), s.maxLength(), device, threads));
-      try {
-        explainer.explain(inputs, Method.LRP_AH_LN, target).toArray(explained);
-      } catch (NonFiniteRelevanceException fault) {
-        java.util.Arrays.fill(failures, fault.toString()); // a numerical fault: reported for every text, not recomputed
-      } catch (RuntimeException batchFailure) {
-        // As in the explain job: a batch that fails is redone text by text, so one bad text never fails its neighbours.
-        for (int k = 0; k < failures.length; k++) {
-          try {
-            List<Explanation> two = explainer.explain(inputs.subList(2 * k, 2 * k + 2), Method.LRP_AH_LN, target);
-            explained[2 * k] = two.get(0);
-            explained[2 * k + 1] = two.get(1);
-          } catch (RuntimeException e) {
-            failures[k] = e.toString();
-          }
-        }
-      }
+      Method method = Method.parse(s.method());
+      TokenBudget budget = new TokenBudget(s.batchTokens(), TokenBudget.DEFAULT_ROWS);
+      Explainer explainer = new Explainer(model, budget);
+      explained = PartitionRunner.inBatches(budget, toks.stream().mapToInt(TokenizedText::length).toArray(),
+          inputs.stream().map(TextInput::text).toList(), batch -> explainer.explainTokenized(
+              batch.stream().map(inputs::get).toList(), batch.stream().map(toks::get).toList(), method, target), null);
     }
     int k = 0;
     for (int i = 0; i < ids.size(); i++) {
@@ -305,15 +300,18 @@ public final class ProbeJob {
             null));
         continue;
       }
-      String failure = failures[k];
-      Explanation a = explained[2 * k];
-      Explanation b = explained[2 * k + 1];
+      RowResult<Explanation> original = explained.get(2 * k);
+      RowResult<Explanation> swapped = explained.get(2 * k + 1);
       k++;
-      if (failure != null) {
+      if (!(original instanceof RowResult.Done<Explanation> da && swapped instanceof RowResult.Done<Explanation> db)) {
+        String failure = (original instanceof RowResult.Failed<Explanation> f ? f : (RowResult.Failed<Explanation>) swapped)
+            .error().message();
         out.add(RowFactory.create(ids.get(i), c.originalNames(), c.swappedNames(), c.direction(), null, null, null, null,
             null, null, "explain_failed", failure, c.swappedText()));
         continue;
       }
+      Explanation a = da.value();
+      Explanation b = db.value();
       double pa = softmax(a.logits(), s.positiveClass());
       double pb = softmax(b.logits(), s.positiveClass());
       double sa = Counterfactual.share(a.words(), c.originalSpans());
@@ -323,7 +321,7 @@ public final class ProbeJob {
           BiasStats.finite(sa), BiasStats.finite(sb), shareOk ? sb - sa : null, shareOk ? "ok" : "span_truncated",
           shareOk ? null : "a name lies beyond the model's maximum length", c.swappedText()));
     }
-    return out.iterator();
+    return out;
   }
 
   static double softmax(float[] logits, int c) {

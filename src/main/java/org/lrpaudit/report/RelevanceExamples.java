@@ -8,15 +8,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.lrpaudit.audit.AuditConf;
-import org.lrpaudit.explainjob.ExplainSettings;
 import org.lrpaudit.explainjob.RelevanceTable;
 import org.lrpaudit.runtime.CorpusReader;
+import org.lrpaudit.runtime.CorpusSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,11 +71,7 @@ final class RelevanceExamples {
       return out;
     }
     try {
-      Properties p = ExplainSettings.defaults();
-      p.setProperty("model", model);
-      p.setProperty("input", corpus);
-      p.setProperty("output", relevance);
-      for (Row r : new CorpusReader(spark, ExplainSettings.from(p)).read().where(col("id").isin(ids.toArray()))
+      for (Row r : new CorpusReader(spark, CorpusSource.of(corpus)).read().where(col("id").isin(ids.toArray()))
           .select("id", "text").collectAsList()) {
         out.put(r.getString(0), r.getString(1));
       }

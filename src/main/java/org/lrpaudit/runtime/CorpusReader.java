@@ -25,8 +25,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.lrpaudit.explainjob.ExplainJob;
-import org.lrpaudit.explainjob.ExplainSettings;
 
 /**
  * Reads a corpus (Parquet, CSV/TSV with a header, or JSON lines) from any Hadoop FileSystem path into the job's input rows:
@@ -36,9 +34,6 @@ import org.lrpaudit.explainjob.ExplainSettings;
  * or a text that is not a string becomes an error row naming the file and the line instead of failing the job.
  */
 public final class CorpusReader {
-  /** --input-format: auto, tsv, jsonl, or a Spark data source name (parquet, csv, json, orc, delta, avro, ...). */
-  public static final java.util.regex.Pattern DATA_SOURCE = java.util.regex.Pattern.compile("[a-z][a-z0-9_.]*");
-
   public static final StructType INPUT = new StructType(new StructField[] {
       DataTypes.createStructField("id", DataTypes.StringType, true),
       DataTypes.createStructField("text", DataTypes.StringType, true),
@@ -47,33 +42,16 @@ public final class CorpusReader {
       DataTypes.createStructField("input_error", DataTypes.StringType, true),
       DataTypes.createStructField("has_text_field", DataTypes.BooleanType, false)});
 
-  /** Where the corpus is and how to read it: the input settings the explain and annotate jobs share. */
-  public record Source(String input, String inputFormat, String idColumn, String textColumn, String labelColumn,
-      boolean needLabel) {
-    static Source of(ExplainSettings s) {
-      return new Source(s.input(), s.inputFormat(), s.idColumn(), s.textColumn(), s.labelColumn(),
-          s.target().equals("label"));
-    }
-  }
-
   private final SparkSession spark;
-  private final Source s;
+  private final CorpusSource s;
   private final String where;
 
-  public CorpusReader(SparkSession spark, ExplainSettings settings) {
-    this(spark, Source.of(settings), null);
-  }
-
-  public CorpusReader(SparkSession spark, Source source) {
+  public CorpusReader(SparkSession spark, CorpusSource source) {
     this(spark, source, null);
   }
 
   /** where: a Spark SQL condition on the input's own columns (e.g. split IN ('test')), for Parquet and CSV/TSV inputs. */
-  public CorpusReader(SparkSession spark, ExplainSettings settings, String where) {
-    this(spark, Source.of(settings), where);
-  }
-
-  private CorpusReader(SparkSession spark, Source source, String where) {
+  public CorpusReader(SparkSession spark, CorpusSource source, String where) {
     this.spark = spark;
     this.s = source;
     this.where = where;
@@ -108,7 +86,7 @@ public final class CorpusReader {
     } catch (JobException e) {
       throw e;
     } catch (Exception e) { // AnalysisException, SparkException (thrown unchecked from Scala): unreadable or corrupt files
-      throw new JobException("cannot read input " + s.input() + " as " + format + ": " + ExplainJob.rootMessage(e), e);
+      throw new JobException("cannot read input " + s.input() + " as " + format + ": " + JobException.rootMessage(e), e);
     }
   }
 

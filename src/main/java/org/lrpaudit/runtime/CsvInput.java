@@ -19,7 +19,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 import org.lrpaudit.corpus.CsvCheck;
-import org.lrpaudit.explainjob.ExplainJob;
 
 /**
  * CSV/TSV inputs read by Spark (multiLine, RFC 4180 quoting) are checked first with {@link CsvCheck}: Spark's parser
@@ -49,7 +48,7 @@ public final class CsvInput {
           .filter(r -> !r.ok())
           .collect();
     } catch (RuntimeException e) { // SparkException, thrown unchecked from Scala: an unreadable file
-      throw new JobException("cannot read input " + input + ": " + ExplainJob.rootMessage(e), e);
+      throw new JobException("cannot read input " + input + ": " + JobException.rootMessage(e), e);
     }
     if (bad.isEmpty()) {
       return;

@@ -2,7 +2,6 @@ package org.lrpaudit.runtime;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.lrpaudit.explainjob.ExplainJob;
 
 /**
  * Counts a corpus read by {@link CorpusReader} and refuses, before any compute, an input that has rows but no id or no
@@ -23,7 +22,7 @@ public final class InputCheck {
     try {
       counts = corpus.selectExpr("count(*)", "count_if(has_text_field)", "count(id)", "count(label)").first();
     } catch (Exception e) { // SparkException is thrown unchecked from Scala
-      throw new JobException("cannot read input " + input + ": " + ExplainJob.rootMessage(e), e);
+      throw new JobException("cannot read input " + input + ": " + JobException.rootMessage(e), e);
     }
     long rows = counts.getLong(0);
     if (rows > 0 && counts.getLong(1) == 0) {

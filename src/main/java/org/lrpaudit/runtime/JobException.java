@@ -12,4 +12,13 @@ public class JobException extends IllegalArgumentException {
   public JobException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** The message of the innermost cause: what Spark and Hadoop wrap several times over is said once. */
+  public static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
+  }
 }

@@ -16,6 +16,8 @@ public final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
   private static final ConcurrentHashMap<Key, TextClassifier> MODELS = new ConcurrentHashMap<>();
 
+  private static final String ON_EXECUTOR = " (on executor ";
+
   private record Key(String location, int maxLength, String device) {}
 
   private ModelCache() {}
@@ -40,11 +42,32 @@ public final class ModelCache {
         c = TextClassifier.load(location, maxLength, device, DataType.FLOAT32);
       } catch (CheckpointException e) {
         // Named with the executor and its host: the driver could read the model, this executor cannot.
-        throw new CheckpointException(e.getMessage() + " (on executor " + executor() + ")", e);
+        throw new CheckpointException(e.getMessage() + ON_EXECUTOR + executor() + ")", e);
       }
       LOG.info("loaded model {} ({}) on {} in {} ms", location, c.modelId().substring(0, 12), device,
           (System.nanoTime() - t0) / 1_000_000);
       return c;
     });
+  }
+
+  /**
+   * The driver's view of a Spark job (explain, evaluate, probe) that failed because executors could not load the model
+   * (a path only the driver sees, no permission on the executors' hosts): a usage error (exit 2) naming the model URI
+   * and the executor, instead of Spark's stage failure. Any other failure is returned unchanged (unchecked).
+   */
+  public static RuntimeException unreadableOnExecutors(Exception e) {
+    String marker = CheckpointException.class.getName() + ": ";
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      // On a real cluster the task's exception reaches the driver only as text in Spark's stage-failure message.
+      String what = t instanceof CheckpointException && m.contains(ON_EXECUTOR) ? m
+          : m.contains(marker) && m.contains(ON_EXECUTOR) ? m.substring(m.indexOf(marker) + marker.length()).split("\n")[0]
+          : null;
+      if (what != null) {
+        return new JobException("executors cannot read the model: " + what + "; put the model folder where "
+            + "every executor can read it (hdfs://, s3a://, a shared mount)", e);
+      }
+    }
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
   }
 }

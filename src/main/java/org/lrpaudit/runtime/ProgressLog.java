@@ -16,12 +16,14 @@ import scala.Tuple4;
 import scala.collection.JavaConverters;
 
 /**
- * Logs a job stage's progress on the driver (explain: rows x methods; evaluate: input rows): rows done, rows/s and
+ * Logs a job stage's progress on the driver (rows x methods: what PartitionRunner counts as emitted): rows done, rows/s and
  * ETA. Running tasks report their row counter with executor heartbeats (spark.executor.heartbeatInterval), finished
  * tasks with their result.
  */
 public final class ProgressLog extends SparkListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressLog.class);
+  /** Seconds between two progress lines, where a stage has no --progress-seconds of its own. */
+  public static final int DEFAULT_SECONDS = 10;
   private final Map<Long, Long> running = new ConcurrentHashMap<>();
   private final AtomicLong finished = new AtomicLong();
   private final long total;

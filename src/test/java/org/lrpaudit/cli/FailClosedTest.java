@@ -22,8 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lrpaudit.explain.Explainer;
 import org.lrpaudit.model.TestCheckpoints;
+import org.lrpaudit.runtime.FaultInjection;
 
 /**
  * Issue 14, "nothing lost, nothing silently wrong": a job whose work failed never exits 0. Every job runs through the
@@ -52,7 +52,7 @@ class FailClosedTest {
 
   @AfterAll
   static void stop() {
-    System.clearProperty(Explainer.FAULT_PROPERTY);
+    FaultInjection.clear();
     spark.stop();
   }
 
@@ -74,13 +74,13 @@ class FailClosedTest {
     System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
     if (Arrays.asList(args).contains(failing.toString())) {
-      System.setProperty(Explainer.FAULT_PROPERTY, "terrible");
+      FaultInjection.failBatchesWith("terrible");
     }
     int status;
     try {
       status = Main.run(args);
     } finally {
-      System.clearProperty(Explainer.FAULT_PROPERTY);
+      FaultInjection.clear();
       System.setOut(out);
       System.setErr(err);
     }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lrpaudit.explainjob.PartitionExplainer;
 import org.lrpaudit.model.RandomCheckpoint;
+import org.lrpaudit.runtime.FaultInjection;
 
 /**
  * The evaluate job on a tiny random model: rows accounted (evaluated + skipped by reason == rows in, per method), the
@@ -137,12 +137,12 @@ class EvaluateJobTest {
     EvaluationSummary before = new EvaluateJob(spark).run(settings(input, out, false));
     String summary = Files.readString(out.resolve("summary.json"));
     String victim = Files.readAllLines(input).get(5).split(",")[1];
-    System.setProperty(PartitionExplainer.FAULT_PROPERTY, victim);
+    FaultInjection.failTaskOn(victim);
     try {
       assertThrows(Exception.class, () -> new EvaluateJob(spark).run(settings(input, out, true)));
       assertThrows(Exception.class, () -> new EvaluateJob(spark).run(settings(input, dir.resolve("never"), false)));
     } finally {
-      System.clearProperty(PartitionExplainer.FAULT_PROPERTY);
+      FaultInjection.clear();
     }
     assertEquals(summary, Files.readString(out.resolve("summary.json")));
     assertFalse(Files.exists(dir.resolve("never")));

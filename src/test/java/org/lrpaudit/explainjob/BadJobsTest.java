@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lrpaudit.model.CheckpointException;
+import org.lrpaudit.runtime.FaultInjection;
 
 /** Bad jobs fail before any compute with a clear message; a job that fails mid-way leaves no partial partition. */
 class BadJobsTest {
@@ -33,7 +34,7 @@ class BadJobsTest {
 
   @AfterAll
   static void stop() {
-    System.clearProperty(PartitionExplainer.FAULT_PROPERTY);
+    FaultInjection.clear();
     spark.stop();
   }
 
@@ -141,14 +142,14 @@ class BadJobsTest {
     Path out = dir.resolve("out");
     SparkTests.run(spark, SparkTests.jsonl(dir.resolve("old.jsonl"), texts.subList(0, 100)), out, "run-id", "r",
         "methods", "lrp-ah-ln");
-    System.setProperty(PartitionExplainer.FAULT_PROPERTY, "this row fails its task");
+    FaultInjection.failTaskOn("this row fails its task");
     try {
       // 8 partitions: most tasks succeed and commit their task output before the job fails.
       assertThrows(Exception.class, () -> SparkTests.run(spark, input, out, "run-id", "r", "overwrite", "true",
           "partitions", "8", "methods", "lrp-ah-ln,gi"));
       assertThrows(Exception.class, () -> SparkTests.run(spark, input, out, "run-id", "fresh", "partitions", "8"));
     } finally {
-      System.clearProperty(PartitionExplainer.FAULT_PROPERTY);
+      FaultInjection.clear();
     }
     assertFalse(Files.exists(out.resolve("run_id=fresh")), "a failed new run is not visible at all");
     assertEquals(100, SparkTests.count(spark, out, "r"), "a failed rerun leaves the old run as it was");

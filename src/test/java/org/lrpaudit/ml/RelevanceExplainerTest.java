@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lrpaudit.explainjob.ExplainJob;
 import org.lrpaudit.explainjob.ExplainSettings;
-import org.lrpaudit.explainjob.PartitionExplainer;
 
 /** RelevanceExplainer against the explain job, laziness, and its schema errors. */
 class RelevanceExplainerTest {
@@ -209,16 +208,16 @@ class RelevanceExplainerTest {
         org.apache.spark.sql.RowFactory.create(fault));
     Dataset<Row> df = spark.createDataFrame(rows, new StructType().add("text", DataTypes.StringType));
     int jobsBefore = spark.sparkContext().statusTracker().getJobIdsForGroup(null).length;
-    System.setProperty(PartitionExplainer.FAULT_PROPERTY, fault);
+    org.lrpaudit.runtime.FaultInjection.failTaskOn(fault);
     try {
       Dataset<Row> out = explainer().transform(df); // would fail if a task touched the rows
       Dataset<Row> more = out.selectExpr("relevance.status AS status").groupBy("status").count();
       assertEquals(jobsBefore, spark.sparkContext().statusTracker().getJobIdsForGroup(null).length,
           "transform started a Spark job");
       Exception e = assertThrows(Exception.class, more::collectAsList);
-      assertTrue(String.valueOf(ExplainJob.rootMessage(e)).contains("injected fault"), e.toString());
+      assertTrue(String.valueOf(org.lrpaudit.runtime.JobException.rootMessage(e)).contains("injected fault"), e.toString());
     } finally {
-      System.clearProperty(PartitionExplainer.FAULT_PROPERTY);
+      org.lrpaudit.runtime.FaultInjection.clear();
     }
   }
 
