@@ -11,11 +11,11 @@ import org.apache.spark.sql.SparkSession;
  * kernel, a test suite) the annotators then fail with "Cannot call methods on a stopped SparkContext". Spark NLP offers
  * no setter, so the field is replaced when it holds a stopped session.
  */
-final class SparkNlpSession {
+public final class SparkNlpSession {
   private SparkNlpSession() {
   }
 
-  static void bind(SparkSession spark) {
+  public static void bind(SparkSession spark) {
     try {
       Class<?> helper = Class.forName("com.johnsnowlabs.nlp.util.io.ResourceHelper$");
       Object module = helper.getField("MODULE$").get(null);

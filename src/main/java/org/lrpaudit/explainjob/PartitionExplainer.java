@@ -29,6 +29,8 @@ import org.lrpaudit.runtime.TextCheck;
  * itself (chunks, model, batches, failures) is the shared PartitionRunner's.
  */
 public final class PartitionExplainer implements MapPartitionsFunction<Row, Row> {
+  /** Input rows may carry a sentence pair's second text after CorpusReader.INPUT's columns (the job's never do). */
+  public static final int PAIR_AT = 6;
   private final ExplainSettings s;
   private final String runId;
   private final int torchThreads;
@@ -55,6 +57,7 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
     RowError[] errors = new RowError[n];
     TokenizedText[] tokenized = new TokenizedText[n];
     String[] texts = new String[n];
+    String[] pairs = new String[n];
     List<Integer> valid = new ArrayList<>(n);
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
@@ -65,12 +68,17 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
       }
       String text = r.getString(1);
       errors[i] = TextCheck.check(text);
+      // The second text of a sentence pair (RelevanceExplainer's textPairCol), after the corpus columns; same rules.
+      pairs[i] = r.size() > PAIR_AT && !r.isNullAt(PAIR_AT) ? r.getString(PAIR_AT) : null;
+      if (errors[i] == null && pairs[i] != null) {
+        errors[i] = TextCheck.check(pairs[i]);
+      }
       if (errors[i] != null) {
         continue;
       }
       texts[i] = TextCheck.cut(text, s.maxChars());
       try {
-        tokenized[i] = classifier.tokenizer().encode(texts[i]);
+        tokenized[i] = classifier.tokenizer().encode(texts[i], pairs[i]);
       } catch (RuntimeException e) {
         errors[i] = new RowError(RowError.TOKENIZE_FAILED, "the tokenizer failed: " + e);
         continue;
@@ -96,7 +104,7 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
     List<TokenizedText> toks = new ArrayList<>(valid.size());
     for (int i : valid) {
       Row r = rows.get(i);
-      inputs.add(new TextInput(texts[i], r.isNullAt(2) ? null : r.getInt(2)));
+      inputs.add(new TextInput(texts[i], r.isNullAt(2) ? null : r.getInt(2), pairs[i]));
       toks.add(tokenized[i]);
     }
     TokenBudget budget = new TokenBudget(s.batchTokens(), s.batchRows());
