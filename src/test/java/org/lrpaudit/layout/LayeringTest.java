@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
   /** Lowest first. A sub-package (model.family, model.onnx) is its parent's layer. */
-  static final List<String> ORDER = List.of("tensor", "rules", "model", "explain", "corpus", "train", "runtime",
-      "explainjob", "eval", "annotate", "bias", "probe", "audit", "report", "cli");
+  static final List<String> ORDER = List.of("tensor", "rules", "model", "explain", "corpus", "train", "runtime", "api",
+      "explainjob", "ml", "eval", "annotate", "bias", "probe", "audit", "report", "cli");
   private static final Pattern REFERENCE = Pattern.compile("\\borg\\.lrpaudit\\.([a-z]+)\\b");
   private static final Path MAIN = Path.of("src/main/java/org/lrpaudit");
 
