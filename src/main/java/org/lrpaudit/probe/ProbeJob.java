@@ -72,7 +72,6 @@ public final class ProbeJob {
   static final String PAIRS = "probe_pairs";
   static final String SUMMARY = "probe_summary.json";
   static final String STATS_CSV = "probe_stats.csv";
-  static final String POOLED = "male_minus_female";
 
   public static final StructType PAIRS_SCHEMA = new StructType(new StructField[] {
       DataTypes.createStructField("id", DataTypes.StringType, true),
@@ -88,15 +87,6 @@ public final class ProbeJob {
       DataTypes.createStructField("status", DataTypes.StringType, false),
       DataTypes.createStructField("error", DataTypes.StringType, true),
       DataTypes.createStructField("swapped_text", DataTypes.StringType, true)});
-
-  static final StructType STATS_SCHEMA = new StructType(new StructField[] {
-      DataTypes.createStructField("group", DataTypes.StringType, false),
-      DataTypes.createStructField("statistic", DataTypes.StringType, false),
-      DataTypes.createStructField("value", DataTypes.DoubleType, true),
-      DataTypes.createStructField("ci_low", DataTypes.DoubleType, true),
-      DataTypes.createStructField("ci_high", DataTypes.DoubleType, true),
-      DataTypes.createStructField("p_value", DataTypes.DoubleType, true),
-      DataTypes.createStructField("n", DataTypes.LongType, false)});
 
   /**
    * Statuses of probe_pairs that are the text's or mention's own fault; the others (explain_failed, id_not_in_input:
@@ -187,38 +177,11 @@ public final class ProbeJob {
     }
     Dataset<Row> committed = spark.read().parquet(files.path(PAIRS).toString());
     long pairRows = errors.rows();
-    Dataset<Row> ok = committed.where(col("status").equalTo("ok").and(col("direction").isin(
-        Counterfactual.FEMALE_TO_MALE, Counterfactual.MALE_TO_FEMALE)));
-    Dataset<Row> oriented = ok.select(lit(POOLED).as("direction"), col("id"),
-        col("delta_p").multiply(org.apache.spark.sql.functions.when(col("direction").equalTo(Counterfactual.FEMALE_TO_MALE),
-            lit(1.0)).otherwise(lit(-1.0))).as("delta_p"),
-        col("delta_share").multiply(org.apache.spark.sql.functions.when(col("direction")
-            .equalTo(Counterfactual.FEMALE_TO_MALE), lit(1.0)).otherwise(lit(-1.0))).as("delta_share"));
-    Dataset<Row> deltas = ok.select(col("direction"), col("id"), col("delta_p"), col("delta_share")).union(oriented);
-
-    Dataset<Row> bootInput = deltas.map((MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0),
-        ReplicateRandom.key(r.getString(1)), r.getDouble(2), r.getDouble(3), 0.0, 1.0, 1.0, 1.0),
-        Encoders.row(BootstrapAggregator.INPUT));
-    Map<String, Object> headline = new LinkedHashMap<>();
-    List<Row> statRows = new ArrayList<>();
-    String[] stats = {"delta_p", "delta_share"};
-    for (Tuple2<String, BootstrapAggregator.Estimate> t : BiasJob.bootstrap(bootInput, s.replicates(), s.seed(), false).collectAsList()) {
-      String group = t._1();
-      BootstrapAggregator.Estimate e = t._2();
-      double[] pv = signFlipP(deltas.where(col("direction").equalTo(group)), e, s, group);
-      for (int j = 0; j < 2; j++) {
-        statRows.add(RowFactory.create(group, stats[j], BiasStats.finite(e.value[j]), BiasStats.finite(e.ciLow[j]),
-            BiasStats.finite(e.ciHigh[j]), BiasStats.finite(pv[j]), e.documents));
-        String name = group.equals(POOLED) ? POOLED + (j == 0 ? "_p_positive" : "_share") : group + "_" + stats[j];
-        String what = j == 0 ? "p(positive)" : "the names' relevance share (toward the positive class)";
-        headline.put(name, BiasJob.entry(e.value[j], e.ciLow[j], e.ciHigh[j], pv[j], e.documents,
-            group.equals(POOLED) ? "mean change of " + what + " from the female to the male version of a text "
-                + "(swaps of both directions, oriented female -> male); bootstrap interval, sign-flip p"
-                : "mean change of " + what + " when names are swapped " + group.replace('_', ' ')
-                + "; bootstrap interval, sign-flip p"));
-      }
-    }
-    files.writeCsv(STATS_CSV, spark.createDataFrame(statRows, STATS_SCHEMA), col("group"), col("statistic"));
+    ProbeStatistics.Result stats = ProbeStatistics.of(committed,
+        new ProbeStatistics.Options(s.replicates(), s.permutations(), s.seed()));
+    Map<String, Object> headline = stats.headline();
+    files.writeCsv(STATS_CSV, spark.createDataFrame(stats.stats(), ProbeStatistics.SCHEMA), col("group"),
+        col("statistic"));
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("model", s.model());
     summary.put("model_id", checkpoint.modelId()); // the audit refuses a summary of another model
@@ -336,26 +299,5 @@ public final class ProbeJob {
       sum += Math.exp(l - max);
     }
     return Math.exp(logits[c] - max) / sum;
-  }
-
-  /** Two-sided sign-flip p-values of the mean paired differences (delta_p, delta_share) of one group. */
-  private static double[] signFlipP(Dataset<Row> rows, BootstrapAggregator.Estimate e, ProbeSettings s, String group) {
-    long n = e.documents;
-    RelabelAggregator.Relabelling flips = Relabellings.signFlips(n, s.permutations(), s.seed() ^ ReplicateRandom.key(group));
-    Dataset<Row> indexed = rows.withColumn("index", row_number().over(Window.orderBy(col("id"))).minus(1).cast("long"))
-        .select(col("index"), col("delta_p"), col("delta_share"))
-        .repartition(rows.sparkSession().sparkContext().defaultParallelism());
-    double[] sums = indexed.select(new RelabelAggregator(flips, 2).toColumn()).first();
-    int k = flips.relabellings();
-    boolean exact = Relabellings.signFlipExact(n, s.permutations());
-    double[] p = new double[2];
-    for (int j = 0; j < 2; j++) {
-      double[] t = new double[k];
-      for (int r = 0; r < k; r++) {
-        t[r] = sums[r * 2 + j] / n;
-      }
-      p[j] = Intervals.pValue(e.num[j] / n, t, exact);
-    }
-    return p;
   }
 }
