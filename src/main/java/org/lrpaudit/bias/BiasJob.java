@@ -1,40 +1,24 @@
 package org.lrpaudit.bias;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.first;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.lrpaudit.audit.Headline;
 import org.lrpaudit.runtime.JobException;
 import org.lrpaudit.runtime.RowErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 /**
  * The bias job: reads the relevance and mentions tables, checks them, joins mentions to token relevance (MentionSpans),
@@ -203,7 +187,7 @@ public final class BiasJob {
   private static Map<String, Long> counts(Dataset<Row> df, String column) {
     Map<String, Long> out = new TreeMap<>();
     for (Row r : df.groupBy(col(column)).count().collectAsList()) {
-      out.put(r.isNullAt(0) ? "null" : r.get(0).toString(), r.getLong(1));
+      out.put(r.getAs(column) == null ? "null" : r.getAs(column).toString(), r.<Long>getAs("count"));
     }
     return out;
   }

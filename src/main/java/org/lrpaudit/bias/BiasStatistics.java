@@ -3,12 +3,10 @@ package org.lrpaudit.bias;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,8 +34,6 @@ import scala.Tuple2;
  * values. The bias job is this function plus reading, checking and writing.
  */
 public final class BiasStatistics {
-  /** Joins the parts of the string a comparison's permutation seed is derived from (kept so the seeds stay the same). */
-  private static final String SEED_SEP = "\u0001";
   private static final String LEVEL = "level";
 
   /** bias_stats rows and what the summary reports of them. */
@@ -76,7 +72,7 @@ public final class BiasStatistics {
     }
     Dataset<Row> ok = MentionSpans.join(relevance, mentions, options.unit(), options.groupCols())
         .where(col("status").equalTo(MentionSpans.OK));
-    return of(ok, runs.get(0).getString(0), runs.get(0).getString(1), options).stats();
+    return of(ok, runs.get(0).getAs("run_id"), runs.get(0).getAs("method"), options).stats();
   }
 
   /** Everything from the ok mentions (MentionSpans.join rows with status ok) of one run. */
@@ -174,7 +170,7 @@ public final class BiasStatistics {
       }
       BootstrapAggregator.Estimate x = ea.get(cls);
       BootstrapAggregator.Estimate y = eb.get(cls);
-      double[] p = permutationP(inSlice(ok, groupCols, slice), a, b, cls, x, y, o);
+      double[] p = KindPermutations.pValues(inSlice(ok, groupCols, slice), a, b, cls, x, y, o);
       for (int j = 0; j < mention.size(); j++) {
         Statistic st = mention.get(j);
         double[] reps = new double[o.replicates()];
@@ -320,92 +316,6 @@ public final class BiasStatistics {
       out.computeIfAbsent(slice(t._1(), groupCols), x -> new TreeMap<>()).put(t._1().getAs("kind"), t._2());
     }
     return out;
-  }
-
-  /**
-   * Permutation p-values of the mean differences of the mention statistics between kinds a and b within one predicted
-   * class. Units (mentions ordered by id and offsets, or with --permutation-unit term each (kind, term) with all its
-   * mentions) are indexed 0..n-1 and relabelled with the number of units per group fixed; the statistic is always the
-   * difference of mention means, so with term units the group's mention count is summed per relabelling.
-   */
-  private static double[] permutationP(Dataset<Row> ok, String a, String b, String cls, BootstrapAggregator.Estimate x,
-      BootstrapAggregator.Estimate y, BiasOptions o) {
-    List<Statistic> mention = Statistics.MENTION;
-    Dataset<Row> rows = ok.where(col("kind").isin(a, b));
-    if (!cls.equals(BiasStats.ALL)) {
-      rows = rows.where(predictedClass().equalTo(cls));
-    }
-    boolean byTerm = o.permutationUnit().equals("term");
-    long mentionsA = (long) x.den[0];
-    long mentions = mentionsA + (long) y.den[0];
-    // Units numbered 0..n-1 without funnelling rows through one partition (a window without partitioning did): a
-    // distributed sort, then zipWithIndex (only per-partition counts reach the driver). Same numbers as row_number /
-    // dense_rank over the order.
-    Dataset<Row> numbered;
-    if (byTerm) {
-      Dataset<Row> units = numberRows(rows.select(col("kind").as("u_kind"), col("term").as("u_term")).distinct(),
-          col("u_kind"), col("u_term"));
-      numbered = rows.join(units, col("kind").eqNullSafe(col("u_kind")).and(col("term").eqNullSafe(col("u_term"))));
-    } else {
-      numbered = numberRows(rows, col("id"), col("start"), col("end"), col("kind"));
-    }
-    List<Column> values = new ArrayList<>(List.of(col(RelabelAggregator.INDEX)));
-    List<String> valueNames = new ArrayList<>();
-    for (int j = 0; j < mention.size(); j++) {
-      values.add(mention.get(j).numerator().cast("double").as("v" + j));
-      valueNames.add("v" + j);
-    }
-    values.add(lit(1.0).as("mentions"));
-    valueNames.add("mentions");
-    Dataset<Row> indexed = numbered.select(values.toArray(Column[]::new));
-    long nA = mentionsA;
-    long n = mentions;
-    if (byTerm) {
-      Row units = rows.agg(countDistinct(col("kind"), col("term")),
-          countDistinct(when(col("kind").equalTo(a), col("term")))).first();
-      n = units.getLong(0);
-      nA = units.getLong(1);
-    }
-    long seed = o.seed() ^ ReplicateRandom.key(a + SEED_SEP + b + SEED_SEP + cls);
-    RelabelAggregator.Relabelling relabel = Relabellings.twoGroups(n, nA, o.permutations(), seed);
-    int width = valueNames.size();
-    double[] sums = indexed.select(new RelabelAggregator(relabel, valueNames).toColumn()).first();
-    int k = relabel.relabellings();
-    boolean exact = Relabellings.twoGroupExact(n, nA, o.permutations());
-    double[] p = new double[mention.size()];
-    for (int j = 0; j < mention.size(); j++) {
-      if (mention.get(j).test() != Statistic.Test.PERMUTATION) {
-        p[j] = Double.NaN;
-        continue;
-      }
-      double total = x.num[j] + y.num[j];
-      double observed = x.num[j] / mentionsA - y.num[j] / (mentions - mentionsA);
-      double[] t = new double[k];
-      for (int r = 0; r < k; r++) {
-        double sa = sums[r * width + j];
-        double ca = sums[r * width + width - 1]; // mentions in group A under relabelling r (fixed unless units are terms)
-        t[r] = sa / ca - (total - sa) / (mentions - ca);
-      }
-      p[j] = Intervals.pValue(observed, t, exact);
-    }
-    return p;
-  }
-
-  /** rows with a column index: 0..n-1 in the given total order, computed in parallel (sort + zipWithIndex). */
-  static Dataset<Row> numberRows(Dataset<Row> rows, Column... order) {
-    Dataset<Row> sorted = rows.orderBy(order);
-    StructType schema = sorted.schema().add(RelabelAggregator.INDEX, org.apache.spark.sql.types.DataTypes.LongType,
-        false);
-    org.apache.spark.api.java.JavaRDD<Row> indexed = sorted.javaRDD().zipWithIndex().map(t -> {
-      Row r = t._1();
-      Object[] v = new Object[r.size() + 1];
-      for (int i = 0; i < r.size(); i++) {
-        v[i] = r.get(i);
-      }
-      v[r.size()] = t._2();
-      return org.apache.spark.sql.RowFactory.create(v);
-    });
-    return rows.sparkSession().createDataFrame(indexed, schema);
   }
 
   /** Fairlearn's between_groups difference: max - min (NaN if either is undefined). */

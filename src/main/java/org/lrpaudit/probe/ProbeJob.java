@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 
 import ai.djl.Device;
@@ -26,19 +25,12 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.lrpaudit.bias.BiasJob;
 import org.lrpaudit.bias.BiasStats;
-import org.lrpaudit.bias.BootstrapAggregator;
-import org.lrpaudit.bias.Intervals;
 import org.lrpaudit.bias.JobFiles;
 import org.lrpaudit.bias.MentionSpans;
-import org.lrpaudit.bias.RelabelAggregator;
-import org.lrpaudit.bias.Relabellings;
-import org.lrpaudit.bias.ReplicateRandom;
 import org.lrpaudit.corpus.BertVocabulary;
 import org.lrpaudit.corpus.NameFrequencies;
 import org.lrpaudit.corpus.ProbeKinds;
@@ -59,7 +51,6 @@ import org.lrpaudit.runtime.RowErrors;
 import org.lrpaudit.runtime.TorchThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 /**
  * Counterfactual name swaps: each text that mentions a gendered name is explained as it is and with every name swapped
@@ -126,17 +117,17 @@ public final class ProbeJob {
     Dataset<Row> nameTexts = names.join(corpus, names.col("id").equalTo(corpus.col("id")), "inner")
         .select(col("kind"), col("text"), col("start"), col("end"))
         .map((MapFunction<Row, Row>) r -> {
-          String text = r.isNullAt(1) ? "" : r.getString(1);
-          int a = r.isNullAt(2) ? -1 : r.getInt(2);
-          int b = r.isNullAt(3) ? -1 : r.getInt(3);
+          String text = r.<String>getAs("text") == null ? "" : r.getAs("text");
+          int a = r.getAs("start") == null ? -1 : r.<Integer>getAs("start");
+          int b = r.getAs("end") == null ? -1 : r.<Integer>getAs("end");
           String name = a >= 0 && b > a && b <= text.length() ? text.substring(a, b).toLowerCase(java.util.Locale.ROOT) : null;
-          return RowFactory.create(r.getString(0), name);
+          return RowFactory.create(r.getAs("kind"), name);
         }, Encoders.row(new StructType().add("kind", DataTypes.StringType).add("name", DataTypes.StringType)))
         .where(col("name").isNotNull()).distinct();
     List<String> female = new ArrayList<>();
     List<String> male = new ArrayList<>();
     for (Row r : nameTexts.collectAsList()) {
-      (r.getString(0).equals(ProbeKinds.FEMALE_NAME) ? female : male).add(r.getString(1));
+      (r.<String>getAs("kind").equals(ProbeKinds.FEMALE_NAME) ? female : male).add(r.getAs("name"));
     }
     NameSwaps swaps;
     try {
@@ -164,7 +155,7 @@ public final class ProbeJob {
       Dataset<Row> written = spark.read().parquet(staged.toString());
       long textsWithNames = names.select("id").distinct().count();
       for (Row r : written.groupBy("status").count().collectAsList()) {
-        status.put(r.getString(0), r.getLong(1));
+        status.put(r.getAs("status"), r.<Long>getAs("count"));
       }
       long pairRows = status.values().stream().mapToLong(Long::longValue).sum();
       if (pairRows != textsWithNames) {
@@ -212,14 +203,14 @@ public final class ProbeJob {
     List<Counterfactual> cfs = new ArrayList<>();
     while (rows.hasNext()) {
       Row r = rows.next();
-      ids.add(r.getString(0));
-      texts.add(r.isNullAt(1) ? null : r.getString(1));
+      ids.add(r.getAs("id"));
+      texts.add(r.getAs("text"));
       List<Counterfactual.Name> names = new ArrayList<>();
-      for (Row n : r.<Row>getList(3)) {
-        names.add(new Counterfactual.Name(n.isNullAt(0) ? -1 : n.getInt(0), n.isNullAt(1) ? -1 : n.getInt(1),
-            n.getString(2)));
+      for (Row n : r.<Row>getList(r.fieldIndex("names"))) {
+        names.add(new Counterfactual.Name(n.getAs("start") == null ? -1 : n.<Integer>getAs("start"),
+            n.getAs("end") == null ? -1 : n.<Integer>getAs("end"), n.getAs("kind")));
       }
-      boolean duplicate = !r.isNullAt(2) && r.getLong(2) > 1;
+      boolean duplicate = r.getAs("copies") != null && r.<Long>getAs("copies") > 1;
       cfs.add(duplicate ? Counterfactual.error("duplicate_input_id", "the input holds this id more than once")
           : Counterfactual.of(texts.get(texts.size() - 1), names, swaps));
     }

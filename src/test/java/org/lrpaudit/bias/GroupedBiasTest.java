@@ -101,19 +101,45 @@ class GroupedBiasTest {
     Dataset<Row> men = spark.read().parquet(mentions.toString());
     BiasOptions options = BiasOptions.defaults().withCompare(COMPARE);
     options = new BiasOptions(options.unit(), REPLICATES, 50000, SEED, options.compare(), 1, "mention", List.of());
-    assertEquals(rowsOf(spark.read().parquet(dir.resolve("plain/bias_stats").toString())),
-        rowsOf(BiasStatistics.compute(rel, men, options)));
+    assertSameRows(spark.read().parquet(dir.resolve("plain/bias_stats").toString()),
+        BiasStatistics.compute(rel, men, options), List.of());
     Dataset<Row> withLanguage = rel.join(spark.read().parquet(corpus.toString()).select("id", "language"), "id");
-    assertEquals(rowsOf(spark.read().parquet(dir.resolve("by-language/bias_stats").toString())),
-        rowsOf(BiasStatistics.compute(withLanguage, men, options.withGroupCols(List.of("language")))));
+    assertSameRows(spark.read().parquet(dir.resolve("by-language/bias_stats").toString()),
+        BiasStatistics.compute(withLanguage, men, options.withGroupCols(List.of("language"))), List.of("language"));
   }
 
-  /** Every row as text, columns by name in the schema's order, sorted: equal lists mean equal tables. */
-  private static List<String> rowsOf(Dataset<Row> stats) {
-    String[] names = BiasStats.schema(List.of(stats.columns()).contains("language") ? List.of("language") : List.of())
-        .fieldNames();
-    return stats.select(java.util.Arrays.stream(names).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
-        .collectAsList().stream().map(Row::toString).sorted().toList();
+  /**
+   * The same rows: equal keys and counts, numbers equal within 1e-12 relative (a different join order may sum the same
+   * doubles in another order).
+   */
+  private static void assertSameRows(Dataset<Row> expected, Dataset<Row> actual, List<String> groupCols) {
+    Map<String, Row> want = byKey(expected, groupCols);
+    Map<String, Row> got = byKey(actual, groupCols);
+    assertEquals(want.keySet(), got.keySet());
+    for (String k : want.keySet()) {
+      for (String c : List.of("value", "ci_low", "ci_high", "p_value")) {
+        Double x = want.get(k).getAs(c);
+        Double y = got.get(k).getAs(c);
+        assertEquals(x == null, y == null, k + " " + c);
+        if (x != null) {
+          assertEquals(x, y, 1e-12 * Math.max(1, Math.abs(x)), k + " " + c);
+        }
+      }
+      assertEquals(want.get(k).<Long>getAs("n"), got.get(k).<Long>getAs("n"), k);
+    }
+  }
+
+  private static Map<String, Row> byKey(Dataset<Row> stats, List<String> groupCols) {
+    Map<String, Row> out = new HashMap<>();
+    for (Row r : stats.collectAsList()) {
+      StringBuilder key = new StringBuilder();
+      for (String c : List.of("section", "kind", "term", "group", "predicted_class", "statistic", "run_id", "method")) {
+        key.append(String.valueOf((Object) r.getAs(c))).append('|');
+      }
+      groupCols.forEach(c -> key.append(String.valueOf((Object) r.getAs(c))).append('|'));
+      assertTrue(out.put(key.toString(), r) == null, "duplicate " + key);
+    }
+    return out;
   }
 
   @Test
