@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -163,7 +164,7 @@ public final class AnnotateJob {
     // 2. Annotate and write into a temporary folder inside the output.
     long t1 = System.nanoTime();
     SparkNlpSession.bind(spark);
-    MentionPipeline pipeline = MentionPipeline.build(spark, lex.lexicons());
+    PipelineModel pipeline = MentionPipeline.build(spark, lex.lexicons());
     LOG.info(String.format("annotate: pipeline built in %.1f s (terms tokenized, one matcher per lexicon and case part)",
         (System.nanoTime() - t1) / 1e9));
     Dataset<Row> texts = classified.where(col("status").equalTo(OK)).select("row", "id", "text");
@@ -172,7 +173,8 @@ public final class AnnotateJob {
     if (texts.rdd().getNumPartitions() < parallelism) {
       texts = texts.repartition(parallelism);
     }
-    Dataset<Row> mentions = pipeline.mentions(texts, lex.lexicons()).persist(StorageLevel.MEMORY_AND_DISK());
+    // texts carries the row key, so the mentions keep it for counting (MentionResolution).
+    Dataset<Row> mentions = pipeline.transform(texts).persist(StorageLevel.MEMORY_AND_DISK());
     Path tmp = new Path(root, "_tmp-annotate-" + UUID.randomUUID());
     try {
       mentions.drop("row").orderBy(MentionsTable.ID, MentionsTable.START, MentionsTable.END, MentionsTable.LEXICON)

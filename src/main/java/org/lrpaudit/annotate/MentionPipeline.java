@@ -14,7 +14,6 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -40,19 +39,26 @@ public final class MentionPipeline {
    */
   static final String SEPARATORS = "[^\\p{L}\\p{M}\\p{N}]+";
 
-  private final PipelineModel model;
-  private final List<String> matchColumns;
-  private final int[] lexiconOfColumn;
-  private final boolean[] guarded;
+  private MentionPipeline() {}
 
-  private MentionPipeline(PipelineModel model, List<String> matchColumns, int[] lexiconOfColumn, boolean[] guarded) {
-    this.model = model;
-    this.matchColumns = matchColumns;
-    this.lexiconOfColumn = lexiconOfColumn;
-    this.guarded = guarded;
+  /**
+   * The annotate job's pipeline for a user's own Spark code: the Spark NLP stages and the mention resolution as one
+   * PipelineModel. Its input: a DataFrame with the columns id and text (text neither null nor blank: the annotate job
+   * counts such rows apart); its output: the mentions rows (MentionsTable.SCHEMA), as the annotate job writes them.
+   *
+   * @param lexiconConfigs lexicon configuration files, merged in order (conf/lexicons/lexicons.conf, then the user's)
+   * @param dataDir the folder the configuration's data-file paths are relative to
+   * @param language the texts' language: lexicons of another language are left out
+   */
+  public static PipelineModel model(SparkSession spark, List<java.nio.file.Path> lexiconConfigs,
+      java.nio.file.Path dataDir, String language) {
+    LexiconConfig.Loaded lex = LexiconConfig.load(LexiconConfig.read(lexiconConfigs), dataDir, language);
+    SparkNlpSession.bind(spark);
+    return build(spark, lex.lexicons());
   }
 
-  public static MentionPipeline build(SparkSession spark, List<LexiconTerms> lexicons) {
+  /** The pipeline of the given lexicons (see {@link #model}). */
+  static PipelineModel build(SparkSession spark, List<LexiconTerms> lexicons) {
     DocumentAssembler assembler = new DocumentAssembler();
     assembler.setInputCol(TEXT);
     assembler.setOutputCol(DOCUMENT);
@@ -110,25 +116,15 @@ public final class MentionPipeline {
         guards.add(caseSensitive && l.guardedExact());
       }
     }
-    PipelineModel model = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(terms.limit(0));
     boolean[] guarded = new boolean[guards.size()];
     for (int c = 0; c < guarded.length; c++) {
       guarded[c] = guards.get(c);
     }
-    return new MentionPipeline(model, List.copyOf(columns), owners.stream().mapToInt(Integer::intValue).toArray(),
-        guarded);
-  }
-
-  /**
-   * Mentions of the given rows (columns id and text, text never null or blank): one output row per mention, in the
-   * mentions table's schema, plus a row key column {@code row} carried through from the input for counting.
-   */
-  public Dataset<Row> mentions(Dataset<Row> rows, List<LexiconTerms> lexicons) {
-    Dataset<Row> annotated = model.transform(rows);
-    List<String> select = new ArrayList<>(List.of("row", "id", TEXT));
-    select.addAll(matchColumns);
-    StructType out = MentionsTable.SCHEMA.add("row", DataTypes.LongType, false);
-    return annotated.selectExpr(select.toArray(new String[0]))
-        .flatMap(new MentionExtractor(lexiconOfColumn, guarded, lexicons), Encoders.row(out));
+    stages.add(new MentionResolution(columns, new MentionExtractor(owners.stream().mapToInt(Integer::intValue)
+        .toArray(), guarded, lexicons)));
+    // Every stage is a fitted model already: fitting on no rows only assembles them (and checks the schemas).
+    Dataset<Row> none = spark.createDataFrame(List.of(), new StructType().add(MentionsTable.ID, DataTypes.StringType)
+        .add(TEXT, DataTypes.StringType));
+    return new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(none);
   }
 }

@@ -1,101 +1,134 @@
 package org.lrpaudit.bias;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
+
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.Aggregator;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
- * A Poisson bootstrap of ratio statistics, computed inside a Spark aggregation. Input: one row per (group, document) with
- * three numerators and three denominators (e.g. sum of span relevance, sum of shares, top-3 hits over the mention count).
- * Each document gets, in replicate b, the weight w_b ~ Poisson(1) drawn from (seed, document key, b): documents are the
- * resampling unit (mentions of one text are not independent), and the same document gets the same weight in every group,
- * so differences between groups are resampled jointly. Statistic j in replicate b is sum w num_j / sum w den_j.
- * Only B x 6 sums per group travel; no row reaches the driver.
+ * A Poisson bootstrap of ratio statistics (see {@link Statistic}), computed inside a Spark aggregation. Input: one row
+ * per (group, document) with the columns doc_key (long) and num, den (arrays: one numerator and one denominator sum per
+ * statistic, in the order of the statistics' list). Each document gets, in replicate b, the weight w_b ~ Poisson(1)
+ * drawn from (seed, document key, b): documents are the resampling unit (mentions of one text are not independent), and
+ * the same document gets the same weight in every group, so differences between groups are resampled jointly. Statistic j
+ * in replicate b is sum w num_j / sum w den_j. Only B x 2 x (number of statistics) sums per group travel; no row reaches
+ * the driver. {@link #bootstrap} builds the input from rows and a list of statistics.
  */
 public final class BootstrapAggregator extends Aggregator<Row, BootstrapAggregator.Buffer, BootstrapAggregator.Estimate> {
-  public static final int STATS = 3;
+  static final String KEY = "key";
+  static final String DOC_KEY = "doc_key";
+  static final String NUM = "num";
+  static final String DEN = "den";
 
-  /** The input rows: the group key, the document key, then numerators and denominators. */
-  public static final StructType INPUT = new StructType(new StructField[] {
-      DataTypes.createStructField("group_key", DataTypes.StringType, false),
-      DataTypes.createStructField("doc_key", DataTypes.LongType, false),
-      DataTypes.createStructField("num0", DataTypes.DoubleType, false),
-      DataTypes.createStructField("num1", DataTypes.DoubleType, false),
-      DataTypes.createStructField("num2", DataTypes.DoubleType, false),
-      DataTypes.createStructField("den0", DataTypes.DoubleType, false),
-      DataTypes.createStructField("den1", DataTypes.DoubleType, false),
-      DataTypes.createStructField("den2", DataTypes.DoubleType, false)});
-
-  /** Running sums: exact (unweighted) and per replicate (weighted), replicate-major: [b * STATS + j]. */
+  /** Running sums: exact (unweighted) and per replicate (weighted), replicate-major: [b * stats + j]. */
   public static final class Buffer implements Serializable {
     long documents;
-    double[] num = new double[STATS];
-    double[] den = new double[STATS];
+    double[] num;
+    double[] den;
     double[] wnum;
     double[] wden;
   }
 
-  /** The result for one group: exact values, 95% intervals and (if asked) the replicate values. */
+  /** The result for one group: exact values, 95% intervals and (if asked) the replicate values, per statistic j. */
   public static final class Estimate implements Serializable {
     public long documents;
     public double[] num;
     public double[] den;
-    public double[] value = new double[STATS];
-    public double[] ciLow = new double[STATS];
-    public double[] ciHigh = new double[STATS];
+    public double[] value;
+    public double[] ciLow;
+    public double[] ciHigh;
     /** [j][b], NaN where replicate b resampled no document with den_j > 0; null unless kept. */
     public double[][] replicates;
   }
 
+  private final int stats;
   private final int replicates;
   private final long seed;
   private final boolean keepReplicates;
 
-  public BootstrapAggregator(int replicates, long seed, boolean keepReplicates) {
+  public BootstrapAggregator(int stats, int replicates, long seed, boolean keepReplicates) {
+    this.stats = stats;
     this.replicates = replicates;
     this.seed = seed;
     this.keepReplicates = keepReplicates;
   }
 
+  /**
+   * Groups rows by the key columns and bootstraps every statistic in each group: per (key, document) the numerators and
+   * denominators are summed in Spark, then each key's documents are resampled. The key comes back as a Row with the key
+   * columns' names (read it by name).
+   *
+   * @param rows one row per unit (a mention, a text, a pair)
+   * @param keys the names of the group's columns
+   * @param document the column naming the unit's document (the resampling unit)
+   */
+  public static Dataset<Tuple2<Row, Estimate>> bootstrap(Dataset<Row> rows, List<String> keys, String document,
+      List<Statistic> statistics, int replicates, long seed, boolean keepReplicates) {
+    List<Column> groupBy = new ArrayList<>(keys.stream().map(k -> col(k)).toList());
+    groupBy.add(col(document).cast(DataTypes.StringType).as("_document"));
+    Column[] nums = statistics.stream().map(s -> sum(s.numerator())).toArray(Column[]::new);
+    Column[] dens = statistics.stream().map(s -> sum(s.denominator())).toArray(Column[]::new);
+    Dataset<Row> perDocument = rows.groupBy(groupBy.toArray(Column[]::new))
+        .agg(array(nums).as(NUM), array(dens).as(DEN));
+    Dataset<Row> input = perDocument.select(struct(keys.stream().map(k -> col(k)).toArray(Column[]::new)).as(KEY),
+        DOCUMENT_KEY.apply(col("_document")).as(DOC_KEY), col(NUM), col(DEN));
+    StructType keyType = (StructType) input.schema().apply(KEY).dataType();
+    return input.groupByKey((MapFunction<Row, Row>) r -> r.getStruct(r.fieldIndex(KEY)), Encoders.row(keyType))
+        .agg(new BootstrapAggregator(statistics.size(), replicates, seed, keepReplicates).toColumn());
+  }
+
+  private static final UserDefinedFunction DOCUMENT_KEY =
+      udf((UDF1<String, Long>) ReplicateRandom::key, DataTypes.LongType);
+
   @Override
   public Buffer zero() {
     Buffer b = new Buffer();
-    b.wnum = new double[replicates * STATS];
-    b.wden = new double[replicates * STATS];
+    b.num = new double[stats];
+    b.den = new double[stats];
+    b.wnum = new double[replicates * stats];
+    b.wden = new double[replicates * stats];
     return b;
   }
 
   @Override
   public Buffer reduce(Buffer b, Row r) {
-    long doc = r.getLong(1);
-    double n0 = r.getDouble(2);
-    double n1 = r.getDouble(3);
-    double n2 = r.getDouble(4);
-    double d0 = r.getDouble(5);
-    double d1 = r.getDouble(6);
-    double d2 = r.getDouble(7);
+    long doc = r.getLong(r.fieldIndex(DOC_KEY));
+    List<Double> numList = r.getList(r.fieldIndex(NUM));
+    List<Double> denList = r.getList(r.fieldIndex(DEN));
+    double[] num = new double[stats];
+    double[] den = new double[stats];
+    for (int j = 0; j < stats; j++) {
+      num[j] = numList.get(j);
+      den[j] = denList.get(j);
+      b.num[j] += num[j];
+      b.den[j] += den[j];
+    }
     b.documents++;
-    b.num[0] += n0;
-    b.num[1] += n1;
-    b.num[2] += n2;
-    b.den[0] += d0;
-    b.den[1] += d1;
-    b.den[2] += d2;
     for (int rep = 0; rep < replicates; rep++) {
       int w = ReplicateRandom.poisson1(seed, doc, rep);
       if (w != 0) {
-        int o = rep * STATS;
-        b.wnum[o] += w * n0;
-        b.wnum[o + 1] += w * n1;
-        b.wnum[o + 2] += w * n2;
-        b.wden[o] += w * d0;
-        b.wden[o + 1] += w * d1;
-        b.wden[o + 2] += w * d2;
+        int o = rep * stats;
+        for (int j = 0; j < stats; j++) {
+          b.wnum[o + j] += w * num[j];
+          b.wden[o + j] += w * den[j];
+        }
       }
     }
     return b;
@@ -104,7 +137,7 @@ public final class BootstrapAggregator extends Aggregator<Row, BootstrapAggregat
   @Override
   public Buffer merge(Buffer a, Buffer b) {
     a.documents += b.documents;
-    for (int j = 0; j < STATS; j++) {
+    for (int j = 0; j < stats; j++) {
       a.num[j] += b.num[j];
       a.den[j] += b.den[j];
     }
@@ -121,12 +154,15 @@ public final class BootstrapAggregator extends Aggregator<Row, BootstrapAggregat
     e.documents = b.documents;
     e.num = b.num;
     e.den = b.den;
-    double[][] reps = new double[STATS][replicates];
-    for (int j = 0; j < STATS; j++) {
+    e.value = new double[stats];
+    e.ciLow = new double[stats];
+    e.ciHigh = new double[stats];
+    double[][] reps = new double[stats][replicates];
+    for (int j = 0; j < stats; j++) {
       e.value[j] = b.den[j] > 0 ? b.num[j] / b.den[j] : Double.NaN;
       for (int rep = 0; rep < replicates; rep++) {
-        double den = b.wden[rep * STATS + j];
-        reps[j][rep] = den > 0 ? b.wnum[rep * STATS + j] / den : Double.NaN;
+        double den = b.wden[rep * stats + j];
+        reps[j][rep] = den > 0 ? b.wnum[rep * stats + j] / den : Double.NaN;
       }
       double[] ci = Intervals.percentile(reps[j]);
       e.ciLow[j] = ci[0];

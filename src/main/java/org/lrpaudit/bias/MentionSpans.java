@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -55,14 +56,19 @@ public final class MentionSpans {
   /**
    * One row per mention: the mention, its status, and for ok mentions the text's prediction and the span statistics.
    * Columns: id, start, end, surface, kind, term, status, relevance_status (the status of the text's relevance row, null
-   * when there is none), predicted, predicted_label, label, span_relevance, share, top3.
+   * when there is none), predicted, predicted_label, label, span_relevance, share, top3, then the group columns of the
+   * relevance table (as strings, null for mentions without a relevance row).
    */
-  static Dataset<Row> join(Dataset<Row> relevance, Dataset<Row> mentions, String unit) {
+  static Dataset<Row> join(Dataset<Row> relevance, Dataset<Row> mentions, String unit, List<String> groupCols) {
     boolean hasLabel = Arrays.asList(relevance.columns()).contains("label");
+    List<Column> fields = new ArrayList<>(List.of(col("status"), col("predicted"), col("predicted_label"),
+        hasLabel ? col("label") : lit(null).cast(DataTypes.IntegerType).as("label"), col("text_length"),
+        col(unit).as("units")));
+    for (int g = 0; g < groupCols.size(); g++) {
+      fields.add(col(groupCols.get(g)).cast(DataTypes.StringType).as("g" + g));
+    }
     Dataset<Row> rel = relevance.groupBy(col("id")).agg(count(lit(1)).as("copies"),
-        first(struct(col("status"), col("predicted"), col("predicted_label"),
-            hasLabel ? col("label") : lit(null).cast(DataTypes.IntegerType).as("label"), col("text_length"),
-            col(unit).as("units"))).as("r"));
+        first(struct(fields.toArray(Column[]::new))).as("r"));
     Dataset<Row> m = mentions.select(col("id"), col("start").cast(DataTypes.IntegerType).as("start"),
         col("end").cast(DataTypes.IntegerType).as("end"), col("surface"), col("kind"));
     Dataset<Row> j = m.join(rel, m.col("id").equalTo(rel.col("id")), "left").drop(rel.col("id"));
@@ -86,15 +92,19 @@ public final class MentionSpans {
         + "x -> abs(x.relevance)), false), least(3, size(filter(r.units, x -> x.`end` > x.start))))");
     Column top3 = expr("exists(filter(r.units, x -> x.start < `end` AND x.`end` > start AND x.`end` > x.start), "
         + "x -> abs(x.relevance) >= _third)");
+    List<Column> out = new ArrayList<>(List.of(col("id"), col("start"), col("end"), col("surface"), col("kind"),
+        coalesce(lower(col("surface")), lit("")).as("term"),
+        col("status"), col("r.status").as("relevance_status"), col("r.predicted").as("predicted"),
+        col("r.predicted_label").as("predicted_label"),
+        col("r.label").as("label"),
+        when(ok, spanRel).as("span_relevance"),
+        when(ok, spanRel.divide(absTotal)).as("share"),
+        when(ok, when(top3, lit(1.0)).otherwise(lit(0.0))).as("top3")));
+    for (int g = 0; g < groupCols.size(); g++) {
+      out.add(col("r.g" + g).as(groupCols.get(g)));
+    }
     return j.withColumn("status", status)
         .withColumn("_third", third)
-        .select(col("id"), col("start"), col("end"), col("surface"), col("kind"),
-            coalesce(lower(col("surface")), lit("")).as("term"),
-            col("status"), col("r.status").as("relevance_status"), col("r.predicted").as("predicted"),
-            col("r.predicted_label").as("predicted_label"),
-            col("r.label").as("label"),
-            when(ok, spanRel).as("span_relevance"),
-            when(ok, spanRel.divide(absTotal)).as("share"),
-            when(ok, when(top3, lit(1.0)).otherwise(lit(0.0))).as("top3"));
+        .select(out.toArray(Column[]::new));
   }
 }

@@ -1,6 +1,7 @@
 package org.lrpaudit.bias;
 
 import java.io.Serializable;
+import java.util.List;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -8,8 +9,9 @@ import org.apache.spark.sql.expressions.Aggregator;
 
 /**
  * Sums of coefficient x value over rows for R relabellings at once, inside a Spark aggregation: the null distribution of a
- * permutation or sign-flip test as R x K sums (K values per row), without collecting rows. Input rows: (index long,
- * value_0 double, ..., value_{K-1} double), index 0..n-1 within the tested set.
+ * permutation or sign-flip test as R x K sums (K values per row), without collecting rows. Input rows have a long
+ * column "index" (0..n-1 within the tested set) and the K double value columns named by the caller; the sums come out
+ * relabelling-major: [r * K + k] for value column k.
  */
 public final class RelabelAggregator extends Aggregator<Row, double[], double[]> {
   /** The coefficient of row i in relabelling r (1/0 for a group indicator, +1/-1 for a sign flip). */
@@ -19,12 +21,16 @@ public final class RelabelAggregator extends Aggregator<Row, double[], double[]>
     int coefficient(int r, long index);
   }
 
+  static final String INDEX = "index";
+
   private final Relabelling relabelling;
+  private final String[] valueColumns;
   private final int values;
 
-  public RelabelAggregator(Relabelling relabelling, int values) {
+  public RelabelAggregator(Relabelling relabelling, List<String> valueColumns) {
     this.relabelling = relabelling;
-    this.values = values;
+    this.valueColumns = valueColumns.toArray(String[]::new);
+    this.values = this.valueColumns.length;
   }
 
   @Override
@@ -34,10 +40,10 @@ public final class RelabelAggregator extends Aggregator<Row, double[], double[]>
 
   @Override
   public double[] reduce(double[] sums, Row row) {
-    long index = row.getLong(0);
+    long index = row.getLong(row.fieldIndex(INDEX));
     double[] v = new double[values];
     for (int k = 0; k < values; k++) {
-      v[k] = row.getDouble(1 + k);
+      v[k] = row.getDouble(row.fieldIndex(valueColumns[k]));
     }
     for (int r = 0; r < relabelling.relabellings(); r++) {
       int c = relabelling.coefficient(r, index);

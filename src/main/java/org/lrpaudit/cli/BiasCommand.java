@@ -64,6 +64,16 @@ final class BiasCommand implements Callable<Integer> {
           + "mentions, for 'does the model treat these groups of names differently' beyond the names at hand.")
   String permutationUnit;
 
+  @Option(names = "--group-col", paramLabel = "COL[,COL]", split = ",",
+      description = "Split every statistic by these columns (e.g. language, source, date), beside the kinds: each "
+          + "becomes a column of bias_stats, and headlines get a [COL=value] suffix. Read from the relevance table, "
+          + "or from --corpus where the relevance table lacks them.")
+  java.util.List<String> groupCols = new java.util.ArrayList<>();
+
+  @Option(names = "--corpus", paramLabel = "PATH",
+      description = "Corpus (id and the --group-col columns) joined to the relevance rows by id for --group-col.")
+  String corpus;
+
   @Option(names = "--overwrite", description = "Replace the run's partition of bias_stats if it exists.")
   boolean overwrite;
 
@@ -82,7 +92,8 @@ final class BiasCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--positive-class takes a class index, not '" + positiveClass + "'");
     }
     BiasSettings s = new BiasSettings(relevance, mentions, output, method, runId, unit, replicates, permutations, seed,
-        BiasSettings.parseCompare(compare), positiveClass, topTerms, overwrite, permutationUnit, maxErrorRate);
+        BiasSettings.parseCompare(compare), positiveClass, topTerms, overwrite, permutationUnit, maxErrorRate,
+        groupCols, corpus);
     try (CommandSession session = SparkCommands.session("lrp-audit bias", master)) {
       SparkSession spark = session.spark();
       Map<String, Object> summary = new BiasJob(spark).run(s);

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 
 import java.io.IOException;
@@ -22,19 +21,12 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.lrpaudit.bias.BiasJob;
 import org.lrpaudit.bias.BiasStats;
-import org.lrpaudit.bias.BootstrapAggregator;
-import org.lrpaudit.bias.Intervals;
 import org.lrpaudit.bias.JobFiles;
 import org.lrpaudit.bias.MentionSpans;
-import org.lrpaudit.bias.RelabelAggregator;
-import org.lrpaudit.bias.Relabellings;
-import org.lrpaudit.bias.ReplicateRandom;
 import org.lrpaudit.corpus.BertVocabulary;
 import org.lrpaudit.corpus.NameFrequencies;
 import org.lrpaudit.corpus.ProbeKinds;
@@ -58,7 +50,6 @@ import org.lrpaudit.runtime.RowResult;
 import org.lrpaudit.runtime.TorchThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 /**
  * Counterfactual name swaps: each text that mentions a gendered name is explained as it is and with every name swapped
@@ -71,7 +62,6 @@ public final class ProbeJob {
   static final String PAIRS = "probe_pairs";
   static final String SUMMARY = "probe_summary.json";
   static final String STATS_CSV = "probe_stats.csv";
-  static final String POOLED = "male_minus_female";
 
   public static final StructType PAIRS_SCHEMA = new StructType(new StructField[] {
       DataTypes.createStructField("id", DataTypes.StringType, true),
@@ -87,15 +77,6 @@ public final class ProbeJob {
       DataTypes.createStructField("status", DataTypes.StringType, false),
       DataTypes.createStructField("error", DataTypes.StringType, true),
       DataTypes.createStructField("swapped_text", DataTypes.StringType, true)});
-
-  static final StructType STATS_SCHEMA = new StructType(new StructField[] {
-      DataTypes.createStructField("group", DataTypes.StringType, false),
-      DataTypes.createStructField("statistic", DataTypes.StringType, false),
-      DataTypes.createStructField("value", DataTypes.DoubleType, true),
-      DataTypes.createStructField("ci_low", DataTypes.DoubleType, true),
-      DataTypes.createStructField("ci_high", DataTypes.DoubleType, true),
-      DataTypes.createStructField("p_value", DataTypes.DoubleType, true),
-      DataTypes.createStructField("n", DataTypes.LongType, false)});
 
   /**
    * Statuses of probe_pairs that are the text's or mention's own fault; the others (explain_failed, id_not_in_input:
@@ -131,17 +112,17 @@ public final class ProbeJob {
     Dataset<Row> nameTexts = names.join(corpus, names.col("id").equalTo(corpus.col("id")), "inner")
         .select(col("kind"), col("text"), col("start"), col("end"))
         .map((MapFunction<Row, Row>) r -> {
-          String text = r.isNullAt(1) ? "" : r.getString(1);
-          int a = r.isNullAt(2) ? -1 : r.getInt(2);
-          int b = r.isNullAt(3) ? -1 : r.getInt(3);
+          String text = r.<String>getAs("text") == null ? "" : r.getAs("text");
+          int a = r.getAs("start") == null ? -1 : r.<Integer>getAs("start");
+          int b = r.getAs("end") == null ? -1 : r.<Integer>getAs("end");
           String name = a >= 0 && b > a && b <= text.length() ? text.substring(a, b).toLowerCase(java.util.Locale.ROOT) : null;
-          return RowFactory.create(r.getString(0), name);
+          return RowFactory.create(r.getAs("kind"), name);
         }, Encoders.row(new StructType().add("kind", DataTypes.StringType).add("name", DataTypes.StringType)))
         .where(col("name").isNotNull()).distinct();
     List<String> female = new ArrayList<>();
     List<String> male = new ArrayList<>();
     for (Row r : nameTexts.collectAsList()) {
-      (r.getString(0).equals(ProbeKinds.FEMALE_NAME) ? female : male).add(r.getString(1));
+      (r.<String>getAs("kind").equals(ProbeKinds.FEMALE_NAME) ? female : male).add(r.getAs("name"));
     }
     NameSwaps swaps;
     try {
@@ -177,7 +158,7 @@ public final class ProbeJob {
       Dataset<Row> written = spark.read().parquet(staged.toString());
       long textsWithNames = names.select("id").distinct().count();
       for (Row r : written.groupBy("status").count().collectAsList()) {
-        status.put(r.getString(0), r.getLong(1));
+        status.put(r.getAs("status"), r.<Long>getAs("count"));
       }
       long pairRows = status.values().stream().mapToLong(Long::longValue).sum();
       if (pairRows != textsWithNames) {
@@ -190,38 +171,11 @@ public final class ProbeJob {
     }
     Dataset<Row> committed = spark.read().parquet(files.path(PAIRS).toString());
     long pairRows = errors.rows();
-    Dataset<Row> ok = committed.where(col("status").equalTo("ok").and(col("direction").isin(
-        Counterfactual.FEMALE_TO_MALE, Counterfactual.MALE_TO_FEMALE)));
-    Dataset<Row> oriented = ok.select(lit(POOLED).as("direction"), col("id"),
-        col("delta_p").multiply(org.apache.spark.sql.functions.when(col("direction").equalTo(Counterfactual.FEMALE_TO_MALE),
-            lit(1.0)).otherwise(lit(-1.0))).as("delta_p"),
-        col("delta_share").multiply(org.apache.spark.sql.functions.when(col("direction")
-            .equalTo(Counterfactual.FEMALE_TO_MALE), lit(1.0)).otherwise(lit(-1.0))).as("delta_share"));
-    Dataset<Row> deltas = ok.select(col("direction"), col("id"), col("delta_p"), col("delta_share")).union(oriented);
-
-    Dataset<Row> bootInput = deltas.map((MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0),
-        ReplicateRandom.key(r.getString(1)), r.getDouble(2), r.getDouble(3), 0.0, 1.0, 1.0, 1.0),
-        Encoders.row(BootstrapAggregator.INPUT));
-    Map<String, Object> headline = new LinkedHashMap<>();
-    List<Row> statRows = new ArrayList<>();
-    String[] stats = {"delta_p", "delta_share"};
-    for (Tuple2<String, BootstrapAggregator.Estimate> t : BiasJob.bootstrap(bootInput, s.replicates(), s.seed(), false).collectAsList()) {
-      String group = t._1();
-      BootstrapAggregator.Estimate e = t._2();
-      double[] pv = signFlipP(deltas.where(col("direction").equalTo(group)), e, s, group);
-      for (int j = 0; j < 2; j++) {
-        statRows.add(RowFactory.create(group, stats[j], BiasStats.finite(e.value[j]), BiasStats.finite(e.ciLow[j]),
-            BiasStats.finite(e.ciHigh[j]), BiasStats.finite(pv[j]), e.documents));
-        String name = group.equals(POOLED) ? POOLED + (j == 0 ? "_p_positive" : "_share") : group + "_" + stats[j];
-        String what = j == 0 ? "p(positive)" : "the names' relevance share (toward the positive class)";
-        headline.put(name, BiasJob.entry(e.value[j], e.ciLow[j], e.ciHigh[j], pv[j], e.documents,
-            group.equals(POOLED) ? "mean change of " + what + " from the female to the male version of a text "
-                + "(swaps of both directions, oriented female -> male); bootstrap interval, sign-flip p"
-                : "mean change of " + what + " when names are swapped " + group.replace('_', ' ')
-                + "; bootstrap interval, sign-flip p"));
-      }
-    }
-    files.writeCsv(STATS_CSV, spark.createDataFrame(statRows, STATS_SCHEMA), col("group"), col("statistic"));
+    ProbeStatistics.Result stats = ProbeStatistics.of(committed,
+        new ProbeStatistics.Options(s.replicates(), s.permutations(), s.seed()));
+    Map<String, Object> headline = stats.headline();
+    files.writeCsv(STATS_CSV, spark.createDataFrame(stats.stats(), ProbeStatistics.SCHEMA), col("group"),
+        col("statistic"));
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("model", s.model());
     summary.put("model_id", checkpoint.modelId()); // the audit refuses a summary of another model
@@ -252,14 +206,14 @@ public final class ProbeJob {
     List<String> texts = new ArrayList<>();
     List<Counterfactual> cfs = new ArrayList<>();
     for (Row r : rows) {
-      ids.add(r.getString(0));
-      texts.add(r.isNullAt(1) ? null : r.getString(1));
+      ids.add(r.getAs("id"));
+      texts.add(r.getAs("text"));
       List<Counterfactual.Name> names = new ArrayList<>();
-      for (Row n : r.<Row>getList(3)) {
-        names.add(new Counterfactual.Name(n.isNullAt(0) ? -1 : n.getInt(0), n.isNullAt(1) ? -1 : n.getInt(1),
-            n.getString(2)));
+      for (Row n : r.<Row>getList(r.fieldIndex("names"))) {
+        names.add(new Counterfactual.Name(n.getAs("start") == null ? -1 : n.<Integer>getAs("start"),
+            n.getAs("end") == null ? -1 : n.<Integer>getAs("end"), n.getAs("kind")));
       }
-      boolean duplicate = !r.isNullAt(2) && r.getLong(2) > 1;
+      boolean duplicate = r.getAs("copies") != null && r.<Long>getAs("copies") > 1;
       cfs.add(duplicate ? Counterfactual.error("duplicate_input_id", "the input holds this id more than once")
           : Counterfactual.of(texts.get(texts.size() - 1), names, swaps));
     }
@@ -334,26 +288,5 @@ public final class ProbeJob {
       sum += Math.exp(l - max);
     }
     return Math.exp(logits[c] - max) / sum;
-  }
-
-  /** Two-sided sign-flip p-values of the mean paired differences (delta_p, delta_share) of one group. */
-  private static double[] signFlipP(Dataset<Row> rows, BootstrapAggregator.Estimate e, ProbeSettings s, String group) {
-    long n = e.documents;
-    RelabelAggregator.Relabelling flips = Relabellings.signFlips(n, s.permutations(), s.seed() ^ ReplicateRandom.key(group));
-    Dataset<Row> indexed = rows.withColumn("index", row_number().over(Window.orderBy(col("id"))).minus(1).cast("long"))
-        .select(col("index"), col("delta_p"), col("delta_share"))
-        .repartition(rows.sparkSession().sparkContext().defaultParallelism());
-    double[] sums = indexed.select(new RelabelAggregator(flips, 2).toColumn()).first();
-    int k = flips.relabellings();
-    boolean exact = Relabellings.signFlipExact(n, s.permutations());
-    double[] p = new double[2];
-    for (int j = 0; j < 2; j++) {
-      double[] t = new double[k];
-      for (int r = 0; r < k; r++) {
-        t[r] = sums[r * 2 + j] / n;
-      }
-      p[j] = Intervals.pValue(e.num[j] / n, t, exact);
-    }
-    return p;
   }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -183,6 +184,39 @@ class AnnotateJobTest {
     assertEquals(List.of("male_name:Will", "female_name:Rose", "female_name:Grace"), kindsAndSurfaces(m, "capital"));
     assertEquals(List.of("female_name:Rose"), kindsAndSurfaces(m, "start"));
     assertEquals(List.of("female_name:ALICE"), kindsAndSurfaces(m, "upper"));
+  }
+
+  @Test
+  void thePipelineModelGivesTheJobsMentionsInAUsersOwnDataFrame() throws IOException {
+    Map<String, String> texts = new LinkedHashMap<>();
+    texts.put("place", "She moved from Georgia to New York, then York.");
+    texts.put("person", "Woody Allen shot it in Denver with Woody.");
+    texts.put("glued", "kurosawa's film with Alice’s dog, (Bob) and 😀Emma/Hugo in new york's rain.");
+    texts.put("start", "Will and Rose came. Grace left.");
+    texts.put("none", "a film without any name at all");
+    texts.put("orgs", "a mercedes-benz , an alfa romeo and a BMW .");
+    Path out = tmp.resolve("job");
+    run(jsonl(texts), out, false);
+    List<M> job = mentions(out);
+    assertTrue(job.size() >= 12, job.toString());
+
+    org.apache.spark.ml.PipelineModel model = MentionPipeline.model(spark, List.of(AnnotateFixtures.SHIPPED), data,
+        "en");
+    assertTrue(model.stages()[model.stages().length - 1] instanceof MentionResolution);
+    List<Row> rows = new ArrayList<>();
+    texts.forEach((id, text) -> rows.add(org.apache.spark.sql.RowFactory.create(id, text, "extra")));
+    Dataset<Row> mine = spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+        .add("id", "string").add("text", "string").add("source", "string"));
+    Dataset<Row> mentions = model.transform(mine);
+    assertEquals(List.of(MentionsTable.SCHEMA.fieldNames()), List.of(mentions.columns()));
+    List<M> fromModel = new ArrayList<>();
+    for (Row r : mentions.orderBy("id", "start").collectAsList()) {
+      fromModel.add(new M(r.getString(0), r.getInt(1), r.getInt(2), r.getString(3), r.getString(4), r.getString(5)));
+    }
+    assertEquals(job, fromModel);
+    // The user's own aggregation on top, as in a notebook.
+    assertEquals(job.stream().filter(x -> x.kind().equals("female_name")).count(),
+        mentions.where("kind = 'female_name'").count());
   }
 
   @Test

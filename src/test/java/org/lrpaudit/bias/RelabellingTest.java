@@ -98,7 +98,7 @@ class RelabellingTest {
           .add("d", DataTypes.DoubleType)).repartition(3);
       int permutations = 20_000;
       RelabelAggregator.Relabelling flips = Relabellings.signFlips(n, permutations, 11);
-      double[] sums = ds.select(new RelabelAggregator(flips, 1).toColumn()).first();
+      double[] sums = ds.select(new RelabelAggregator(flips, List.of("d")).toColumn()).first();
       double observed = java.util.Arrays.stream(d).sum() / n;
       double[] t = new double[flips.relabellings()];
       for (int k = 0; k < t.length; k++) {
