@@ -10,7 +10,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructType;
 
 /** The permutation test of the gaps between two kinds of mentions (BiasStatistics' group_gap rows). */
 final class KindPermutations {
@@ -40,11 +39,11 @@ final class KindPermutations {
     // dense_rank over the order.
     Dataset<Row> numbered;
     if (byTerm) {
-      Dataset<Row> units = numberRows(rows.select(col("kind").as("u_kind"), col("term").as("u_term")).distinct(),
+      Dataset<Row> units = RelabelAggregator.numberRows(rows.select(col("kind").as("u_kind"), col("term").as("u_term")).distinct(),
           col("u_kind"), col("u_term"));
       numbered = rows.join(units, col("kind").eqNullSafe(col("u_kind")).and(col("term").eqNullSafe(col("u_term"))));
     } else {
-      numbered = numberRows(rows, col("id"), col("start"), col("end"), col("kind"));
+      numbered = RelabelAggregator.numberRows(rows, col("id"), col("start"), col("end"), col("kind"));
     }
     List<Column> values = new ArrayList<>(List.of(col(RelabelAggregator.INDEX)));
     List<String> valueNames = new ArrayList<>();
@@ -86,22 +85,5 @@ final class KindPermutations {
       p[j] = Intervals.pValue(observed, t, exact);
     }
     return p;
-  }
-
-  /** rows with a column index: 0..n-1 in the given total order, computed in parallel (sort + zipWithIndex). */
-  static Dataset<Row> numberRows(Dataset<Row> rows, Column... order) {
-    Dataset<Row> sorted = rows.orderBy(order);
-    StructType schema = sorted.schema().add(RelabelAggregator.INDEX, org.apache.spark.sql.types.DataTypes.LongType,
-        false);
-    org.apache.spark.api.java.JavaRDD<Row> indexed = sorted.javaRDD().zipWithIndex().map(t -> {
-      Row r = t._1();
-      Object[] v = new Object[r.size() + 1];
-      for (int i = 0; i < r.size(); i++) {
-        v[i] = r.get(i);
-      }
-      v[r.size()] = t._2();
-      return org.apache.spark.sql.RowFactory.create(v);
-    });
-    return rows.sparkSession().createDataFrame(indexed, schema);
   }
 }

@@ -2,6 +2,8 @@ package org.lrpaudit.bias;
 
 import java.io.Serializable;
 import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -77,5 +79,25 @@ public final class RelabelAggregator extends Aggregator<Row, double[], double[]>
   @Override
   public Encoder<double[]> outputEncoder() {
     return Encoders.kryo(double[].class);
+  }
+
+  /**
+   * rows with the INDEX column: 0..n-1 in the given total order, computed in parallel (sort + zipWithIndex; a window
+   * without partitioning would move every row into one partition).
+   */
+  public static Dataset<Row> numberRows(Dataset<Row> rows, Column... order) {
+    Dataset<Row> sorted = rows.orderBy(order);
+    org.apache.spark.sql.types.StructType schema = sorted.schema().add(INDEX, org.apache.spark.sql.types.DataTypes.LongType,
+        false);
+    org.apache.spark.api.java.JavaRDD<Row> indexed = sorted.javaRDD().zipWithIndex().map(t -> {
+      Row r = t._1();
+      Object[] v = new Object[r.size() + 1];
+      for (int i = 0; i < r.size(); i++) {
+        v[i] = r.get(i);
+      }
+      v[r.size()] = t._2();
+      return org.apache.spark.sql.RowFactory.create(v);
+    });
+    return rows.sparkSession().createDataFrame(indexed, schema);
   }
 }

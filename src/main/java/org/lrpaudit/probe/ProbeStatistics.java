@@ -2,7 +2,6 @@ package org.lrpaudit.probe;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.Serializable;
@@ -15,7 +14,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -118,10 +116,10 @@ public final class ProbeStatistics {
     long n = e.documents;
     RelabelAggregator.Relabelling flips = Relabellings.signFlips(n, o.permutations(), o.seed() ^ ReplicateRandom.key(group));
     List<String> names = statistics.stream().map(Statistic::name).toList();
-    List<Column> columns = new ArrayList<>(List.of(
-        row_number().over(Window.orderBy(col("id"))).minus(1).cast("long").as("index")));
+    // Texts numbered 0..n-1 by id without a window over one partition (sort + zipWithIndex, as the bias job does).
+    List<Column> columns = new ArrayList<>(List.of(col("index")));
     names.forEach(c -> columns.add(col(c)));
-    Dataset<Row> indexed = rows.select(columns.toArray(Column[]::new))
+    Dataset<Row> indexed = RelabelAggregator.numberRows(rows, col("id")).select(columns.toArray(Column[]::new))
         .repartition(rows.sparkSession().sparkContext().defaultParallelism());
     double[] sums = indexed.select(new RelabelAggregator(flips, names).toColumn()).first();
     int k = flips.relabellings();
