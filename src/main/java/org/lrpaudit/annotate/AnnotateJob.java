@@ -33,6 +33,7 @@ import org.lrpaudit.runtime.JobException;
 import org.lrpaudit.runtime.OutputFolders;
 import org.lrpaudit.runtime.RowError;
 import org.lrpaudit.runtime.RowErrors;
+import org.lrpaudit.runtime.SparkWrites;
 import org.lrpaudit.runtime.TextCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,8 +178,9 @@ public final class AnnotateJob {
     Dataset<Row> mentions = pipeline.transform(texts).persist(StorageLevel.MEMORY_AND_DISK());
     Path tmp = new Path(root, "_tmp-annotate-" + UUID.randomUUID());
     try {
-      mentions.drop("row").orderBy(MentionsTable.ID, MentionsTable.START, MentionsTable.END, MentionsTable.LEXICON)
-          .write().parquet(new Path(tmp, MentionsTable.FOLDER).toString());
+      SparkWrites.drainingOnFailure(spark.sparkContext(), () -> mentions.drop("row")
+          .orderBy(MentionsTable.ID, MentionsTable.START, MentionsTable.END, MentionsTable.LEXICON)
+          .write().parquet(new Path(tmp, MentionsTable.FOLDER).toString()));
       long total = mentions.count();
       long rowsWithMentions = mentions.agg(countDistinct(col("row"))).first().getLong(0);
       Map<String, Long> perKind = counts(mentions, MentionsTable.KIND);

@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.runtime.CsvInput;
 import org.lrpaudit.runtime.JobException;
 import org.lrpaudit.runtime.OutputFolders;
+import org.lrpaudit.runtime.SparkWrites;
 
 /**
  * The single-file outputs of the bias and probe jobs (CSV, JSON) on any Hadoop FileSystem: written under a temporary name
@@ -106,8 +107,8 @@ public final class JobFiles {
   public void writeCsv(String name, Dataset<Row> rows, Column... order) {
     Path tmp = path("_tmp-" + UUID.randomUUID() + "-" + name);
     try {
-      rows.orderBy(order).coalesce(1).write().mode(SaveMode.ErrorIfExists).option("header", "true")
-          .csv(tmp.toString());
+      SparkWrites.drainingOnFailure(rows.sparkSession().sparkContext(), () -> rows.orderBy(order).coalesce(1).write()
+          .mode(SaveMode.ErrorIfExists).option("header", "true").csv(tmp.toString()));
       Path part = null;
       for (FileStatus f : fs.listStatus(tmp)) {
         if (f.getPath().getName().startsWith("part-")) {
@@ -138,7 +139,8 @@ public final class JobFiles {
   public void writeParquetFolder(String name, Dataset<Row> rows) {
     requireReplaceableTable(name);
     Path tmp = path("_tmp-" + UUID.randomUUID() + "-" + name);
-    rows.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
+    SparkWrites.drainingOnFailure(rows.sparkSession().sparkContext(),
+        () -> rows.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString()));
     try {
       if (fs.exists(path(name))) {
         fs.delete(path(name), true);
@@ -156,7 +158,8 @@ public final class JobFiles {
     Path tmp = path("_tmp-" + UUID.randomUUID() + "-" + name);
     boolean rootExisted = exists(root);
     try {
-      rows.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
+      SparkWrites.drainingOnFailure(rows.sparkSession().sparkContext(),
+        () -> rows.write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString()));
     } catch (Exception e) { // a failed job (Spark's SparkException is checked in Java): nothing of it stays behind
       discard(tmp);
       if (!rootExisted) {

@@ -35,6 +35,7 @@ import org.lrpaudit.runtime.ModelCache;
 import org.lrpaudit.runtime.OutputFolders;
 import org.lrpaudit.runtime.ProgressLog;
 import org.lrpaudit.runtime.RowErrors;
+import org.lrpaudit.runtime.SparkWrites;
 import org.lrpaudit.runtime.TorchThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +84,8 @@ public final class EvaluateJob {
       try (ProgressLog progress = new ProgressLog("evaluate", rowsOut, ProgressLog.DEFAULT_SECONDS)) {
         spark.sparkContext().addSparkListener(progress);
         try {
-          texts.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "texts").toString());
+          SparkWrites.drainingOnFailure(spark.sparkContext(),
+              () -> texts.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "texts").toString()));
         } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
           throw ModelCache.unreadableOnExecutors(e);
         } finally {
@@ -101,7 +103,8 @@ public final class EvaluateJob {
           .enforce("evaluate");
       Dataset<Row> ok = written.where(col("status").equalTo(FaithfulnessTable.OK));
       Dataset<Row> curves = meanCurves(ok, s.steps());
-      curves.coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "curves").toString());
+      SparkWrites.drainingOnFailure(spark.sparkContext(), () -> curves.coalesce(1).write().mode(SaveMode.ErrorIfExists)
+          .parquet(new Path(staging, "curves").toString()));
       Map<String, Map<String, double[]>> means = collectCurves(curves, s);
       Map<String, double[]> conservation = conservation(ok);
 

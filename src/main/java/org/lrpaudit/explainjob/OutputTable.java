@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.runtime.JobException;
+import org.lrpaudit.runtime.SparkWrites;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,8 +83,8 @@ public final class OutputTable {
    * visible until {@link #commit}.
    */
   public void stage(Dataset<Row> rows, Path staging) {
-    rows.write().mode(SaveMode.ErrorIfExists).partitionBy(RelevanceTable.RUN_ID, RelevanceTable.METHOD)
-        .format(stagingFormat()).save(staging.toString());
+    SparkWrites.drainingOnFailure(spark.sparkContext(), () -> rows.write().mode(SaveMode.ErrorIfExists)
+        .partitionBy(RelevanceTable.RUN_ID, RelevanceTable.METHOD).format(stagingFormat()).save(staging.toString()));
   }
 
   /** A fresh staging folder name for this run (nothing is created). */
