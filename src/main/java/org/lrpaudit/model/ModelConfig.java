@@ -35,6 +35,17 @@ public record ModelConfig(
   /** Largest config.json read (real ones are a few kB; a huge id2label stays far below this). */
   public static final long MAX_CONFIG_BYTES = 64L << 20;
 
+  /**
+   * The config.json field names BERT introduced and ELECTRA and ALBERT kept (vocab_size, hidden_size, num_hidden_layers,
+   * num_attention_heads, intermediate_size, max_position_embeddings, type_vocab_size, layer_norm_eps, hidden_act).
+   */
+  public static ModelConfig bertFields(String type, Fields f, List<String> labels, String defaultActivation) {
+    return new ModelConfig(type, f.integer("vocab_size"), f.integer("hidden_size"), f.integer("num_hidden_layers"),
+        f.integer("num_attention_heads"), f.integer("intermediate_size"), f.integer("max_position_embeddings"),
+        f.integerOr("type_vocab_size", 2), f.number("layer_norm_eps", 1e-12), f.text("hidden_act", defaultActivation),
+        labels, f);
+  }
+
   public int numLabels() {
     return labels.size();
   }

@@ -32,9 +32,7 @@ public final class BertFamily implements ModelFamily {
 
   @Override
   public ModelConfig readConfig(String type, ModelConfig.Fields f, List<String> labels) {
-    return new ModelConfig(type, f.integer("vocab_size"), f.integer("hidden_size"), f.integer("num_hidden_layers"),
-        f.integer("num_attention_heads"), f.integer("intermediate_size"), f.integer("max_position_embeddings"),
-        f.integerOr("type_vocab_size", 2), f.number("layer_norm_eps", 1e-12), f.text("hidden_act", "gelu"), labels, f);
+    return ModelConfig.bertFields(type, f, labels, "gelu");
   }
 
   @Override

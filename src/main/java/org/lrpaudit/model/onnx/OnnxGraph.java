@@ -590,46 +590,38 @@ public final class OnnxGraph {
       return in.readStringRequireUtf8();
     }
 
-    private FloatList readFloats(int tag, FloatList out) throws IOException {
+    /** One element of a repeated scalar field. */
+    private interface Element {
+      void read() throws IOException;
+    }
+
+    /** A repeated scalar field: packed (one length-delimited run) or one element per tag with the given wire type. */
+    private void readRepeated(int tag, int wireType, String what, Element element) throws IOException {
       if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) { // packed
         int old = enter();
         while (!in.isAtEnd()) {
-          out.add(in.readFloat());
+          element.read();
         }
         in.popLimit(old);
       } else {
-        expect(tag, WireFormat.WIRETYPE_FIXED32, "repeated float");
-        out.add(in.readFloat());
+        expect(tag, wireType, what);
+        element.read();
       }
+    }
+
+    private FloatList readFloats(int tag, FloatList out) throws IOException {
+      readRepeated(tag, WireFormat.WIRETYPE_FIXED32, "repeated float", () -> out.add(in.readFloat()));
       return out;
     }
 
     private DoubleList readDoubles(int tag, DoubleList out) throws IOException {
-      if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-        int old = enter();
-        while (!in.isAtEnd()) {
-          out.add(in.readDouble());
-        }
-        in.popLimit(old);
-      } else {
-        expect(tag, WireFormat.WIRETYPE_FIXED64, "repeated double");
-        out.add(in.readDouble());
-      }
+      readRepeated(tag, WireFormat.WIRETYPE_FIXED64, "repeated double", () -> out.add(in.readDouble()));
       return out;
     }
 
     /** int32 and int64 fields alike: both are varints on the wire (negative int32 values are sign-extended to 64 bits). */
     private LongList readVarints(int tag, LongList out) throws IOException {
-      if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-        int old = enter();
-        while (!in.isAtEnd()) {
-          out.add(in.readInt64());
-        }
-        in.popLimit(old);
-      } else {
-        expect(tag, WireFormat.WIRETYPE_VARINT, "repeated integer");
-        out.add(in.readInt64());
-      }
+      readRepeated(tag, WireFormat.WIRETYPE_VARINT, "repeated integer", () -> out.add(in.readInt64()));
       return out;
     }
 
@@ -688,6 +680,15 @@ public final class OnnxGraph {
   /** Most values one repeated field (float_data, int64_data, dims, ...) may hold: 1 GiB of longs. */
   static final int MAX_REPEATED = 1 << 27;
 
+  /** The next capacity of a full primitive list of n values, bounded by MAX_REPEATED. */
+  private static int grown(int n) {
+    if (n >= MAX_REPEATED) {
+      throw new CheckpointException("a repeated field holds more than " + MAX_REPEATED + " values; store large "
+          + "tensors in raw_data");
+    }
+    return n * 2;
+  }
+
   /** Growable primitive arrays, so large typed tensors are not boxed. */
   private static final class FloatList {
     private float[] a = new float[16];
@@ -695,11 +696,7 @@ public final class OnnxGraph {
 
     void add(float v) {
       if (n == a.length) {
-        if (n >= MAX_REPEATED) {
-          throw new CheckpointException("a repeated field holds more than " + MAX_REPEATED + " values; store large "
-              + "tensors in raw_data");
-        }
-        a = Arrays.copyOf(a, n * 2);
+        a = Arrays.copyOf(a, grown(n));
       }
       a[n++] = v;
     }
@@ -715,11 +712,7 @@ public final class OnnxGraph {
 
     void add(long v) {
       if (n == a.length) {
-        if (n >= MAX_REPEATED) {
-          throw new CheckpointException("a repeated field holds more than " + MAX_REPEATED + " values; store large "
-              + "tensors in raw_data");
-        }
-        a = Arrays.copyOf(a, n * 2);
+        a = Arrays.copyOf(a, grown(n));
       }
       a[n++] = v;
     }
@@ -739,11 +732,7 @@ public final class OnnxGraph {
 
     void add(double v) {
       if (n == a.length) {
-        if (n >= MAX_REPEATED) {
-          throw new CheckpointException("a repeated field holds more than " + MAX_REPEATED + " values; store large "
-              + "tensors in raw_data");
-        }
-        a = Arrays.copyOf(a, n * 2);
+        a = Arrays.copyOf(a, grown(n));
       }
       a[n++] = v;
     }
