@@ -37,8 +37,8 @@ final class RandomModelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!org.lrpaudit.model.ModelFamilies.modelTypes().contains(type)) {
-      throw new IllegalArgumentException("--type must be one of " + org.lrpaudit.model.ModelFamilies.modelTypes()
+    if (!org.lrpaudit.model.ModelFamilies.textModelTypes().contains(type)) {
+      throw new IllegalArgumentException("--type must be one of " + org.lrpaudit.model.ModelFamilies.textModelTypes()
           + ", not '" + type + "'");
     }
     RandomCheckpoint.write(RandomCheckpoint.spec(type, layers, hidden, heads, ffn, zeroBiases, seed), out);

@@ -38,6 +38,26 @@ public final class TestCheckpoints {
         zeroBiases, seed, RandomCheckpoint.DEMO_WORDS), dir);
   }
 
+  /**
+   * A seeded random ViT (ViTForImageClassification layout): layers x hidden, heads, FFN 2 x hidden, square images of
+   * imageSize pixels in patches of patch, 1 or 3 channels, 3 labels.
+   */
+  public static Path vit(Path dir, int layers, int hidden, int heads, int imageSize, int patch, int channels, String act,
+      boolean zeroBiases, long seed) throws IOException {
+    return RandomCheckpoint.write(new RandomCheckpoint.Spec("vit", layers, hidden, heads, 2 * hidden, 128, 3, act,
+        zeroBiases, seed, RandomCheckpoint.DEMO_WORDS), new RandomCheckpoint.ImageSpec(imageSize, patch, channels), dir);
+  }
+
+  /** n pixel values uniform in [-1, 1], the range of a ViT processor's output (mean and std 0.5). */
+  public static float[] randomPixels(int n, long seed) {
+    java.util.Random rnd = new java.util.Random(seed);
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = (float) (2 * rnd.nextDouble() - 1);
+    }
+    return out;
+  }
+
   /** Every tensor of a safetensors file, in file order, widened to float32 by the reader under test. */
   public static Map<String, Tensor> readAll(Path file) {
     Map<String, Tensor> out = new LinkedHashMap<>();
