@@ -122,7 +122,8 @@ public record Checkpoint(Path dir, ModelConfig config, Path weights, Path tokeni
 
   static CheckpointException missingTokenizer(String where) {
     return new CheckpointException("tokenizer.json not found in " + where
-        + " (a fast-tokenizer file is needed; transformers writes it with tokenizer.save_pretrained)");
+        + " (a fast-tokenizer file is needed; transformers writes it with tokenizer.save_pretrained; an image classifier "
+        + "needs " + PREPROCESSOR + " instead)");
   }
 
   public static String sha256(Path file) {
