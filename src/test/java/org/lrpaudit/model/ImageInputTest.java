@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +109,7 @@ class ImageInputTest {
     assertEquals(ImageException.UNDECODABLE, status(Arrays.copyOf(good, good.length / 2), 4), "truncated PNG");
     assertEquals(ImageException.TOO_SMALL, status(png(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY)), 4));
     long start = System.nanoTime();
-    assertEquals(ImageException.TOO_LARGE, status(pngHeader(20_000, 20_000), 4));
+    assertEquals(ImageException.TOO_LARGE, status(TestCheckpoints.pngHeader(20_000, 20_000), 4));
     assertTrue(System.nanoTime() - start < 2_000_000_000L, "the size must be refused from the header, not decoded");
   }
 
@@ -121,33 +119,6 @@ class ImageInputTest {
     } catch (ImageException e) {
       throw new AssertionError(e);
     }
-  }
-
-  /** A PNG whose header claims width x height (8-bit gray) followed by a tiny IDAT: a few dozen bytes. */
-  static byte[] pngHeader(int width, int height) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-    DataOutputStream d = new DataOutputStream(ihdr);
-    d.writeInt(width);
-    d.writeInt(height);
-    d.write(new byte[] {8, 0, 0, 0, 0});
-    chunk(out, "IHDR", ihdr.toByteArray());
-    chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
-    chunk(out, "IEND", new byte[0]);
-    return out.toByteArray();
-  }
-
-  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
-    DataOutputStream d = new DataOutputStream(out);
-    d.writeInt(data.length);
-    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-    d.write(t);
-    d.write(data);
-    CRC32 crc = new CRC32();
-    crc.update(t);
-    crc.update(data);
-    d.writeInt((int) crc.getValue());
   }
 
   /** config.json and folder checks of the vit family, each refused with a message naming the problem. */

@@ -58,6 +58,33 @@ public final class TestCheckpoints {
     return out;
   }
 
+  /** A PNG whose header claims width x height (8-bit gray) followed by a tiny IDAT: a few dozen bytes. */
+  public static byte[] pngHeader(int width, int height) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    java.io.ByteArrayOutputStream ihdr = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream d = new java.io.DataOutputStream(ihdr);
+    d.writeInt(width);
+    d.writeInt(height);
+    d.write(new byte[] {8, 0, 0, 0, 0});
+    chunk(out, "IHDR", ihdr.toByteArray());
+    chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
+  private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+    java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+    d.writeInt(data.length);
+    byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    d.write(t);
+    d.write(data);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(t);
+    crc.update(data);
+    d.writeInt((int) crc.getValue());
+  }
+
   /** Every tensor of a safetensors file, in file order, widened to float32 by the reader under test. */
   public static Map<String, Tensor> readAll(Path file) {
     Map<String, Tensor> out = new LinkedHashMap<>();
