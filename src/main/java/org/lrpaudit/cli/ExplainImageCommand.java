@@ -20,13 +20,13 @@ import org.lrpaudit.explain.ImageExplainer;
 import org.lrpaudit.explain.ImageExplanation;
 import org.lrpaudit.explain.ImageInput;
 import org.lrpaudit.explain.Method;
-import org.lrpaudit.explain.MethodOptions;
 import org.lrpaudit.explain.PatchRelevance;
 import org.lrpaudit.explain.Target;
 import org.lrpaudit.model.ImageClassifier;
 import org.lrpaudit.model.ImageException;
 import org.lrpaudit.report.ImageHeatmap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,21 +48,8 @@ final class ExplainImageCommand implements Callable<Integer> {
       description = "HuggingFace image classifier folder (config.json, model.safetensors, preprocessor_config.json).")
   String model;
 
-  @Option(names = "--method", defaultValue = "lrp-ah-ln", paramLabel = "METHOD",
-      description = "gi | lrp-ah | lrp-ln | lrp-ah-ln (default: ${DEFAULT-VALUE}), or a baseline: random | attn-last | "
-          + "rollout | gae | ig.")
-  String method;
-
-  @Option(names = "--ig-steps", defaultValue = "20", paramLabel = "N",
-      description = "Integrated Gradients steps (method ig; default ${DEFAULT-VALUE}).")
-  int igSteps;
-
-  @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the random baseline (default 0).")
-  long seed;
-
-  @Option(names = "--target", defaultValue = "predicted", paramLabel = "TARGET",
-      description = "Class whose logit is explained: predicted (default), label:N (class index N) or class:NAME.")
-  String target;
+  @Mixin
+  ExplainOptions explain = new ExplainOptions();
 
   @Option(names = "--heatmap", paramLabel = "DIR",
       description = "Also write a PNG per image into DIR (created if absent): the image as the model saw it, the patch "
@@ -79,12 +66,8 @@ final class ExplainImageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Method m = Method.parse(method);
-    Target t = Target.parse(target);
-    if (t instanceof Target.GoldLabel) {
-      throw new IllegalArgumentException("--target label needs gold labels, which explain-image does not take; "
-          + "use label:N for class N");
-    }
+    Method m = explain.method();
+    Target t = explain.target("explain-image");
     if (batch < 1) {
       throw new IllegalArgumentException("--batch-images must be at least 1, got " + batch);
     }
@@ -95,7 +78,7 @@ final class ExplainImageCommand implements Callable<Integer> {
     Map<String, Integer> failed = new TreeMap<>();
     Set<String> heatmapNames = new HashSet<>();
     try (ImageClassifier classifier = ImageClassifier.load(model)) {
-      ImageExplainer explainer = new ImageExplainer(classifier, batch, new MethodOptions(igSteps, seed));
+      ImageExplainer explainer = new ImageExplainer(classifier, batch, explain.options());
       // A chunk of images at a time: decoded pixels of a long argument list are never all in memory.
       for (int from = 0; from < images.size(); from += batch) {
         List<Path> chunk = images.subList(from, Math.min(images.size(), from + batch));
