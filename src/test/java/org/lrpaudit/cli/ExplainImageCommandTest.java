@@ -119,6 +119,19 @@ class ExplainImageCommandTest {
     assertEquals(2, line.get("explained_class").asInt());
     assertEquals(2 * 128 + 4, ImageIO.read(heatmaps.resolve("c.png").toFile()).getWidth());
 
+    // A random ViT written by random-model, as a user would make one for a smoke test.
+    Path generated = tmp.resolve("generated");
+    ExplainTextCommandTest.Run made = ExplainTextCommandTest.runWithStdin("", "random-model", "--type", "vit", "--out",
+        generated.toString(), "--image-size", "8", "--patch-size", "4", "--channels", "1", "--zero-biases");
+    assertEquals(0, made.exit(), made.err());
+    ExplainTextCommandTest.Run onGenerated = ExplainTextCommandTest.runWithStdin("", "explain-image", "--model",
+        generated.toString(), a.toString());
+    assertEquals(0, onGenerated.exit(), onGenerated.err());
+    JsonNode g = onGenerated.lines().get(0);
+    assertEquals(5, g.get("patches").size());
+    assertEquals(0, g.get("conservation_gap").asDouble(), 1e-4 * Math.abs(g.get("explained_logit").asDouble()),
+        "bias-free: lrp-ah-ln conserves");
+
     Path bert = TestCheckpoints.tinyBert(tmp.resolve("bert"), 3);
     ExplainTextCommandTest.Run text = ExplainTextCommandTest.runWithStdin("", "explain-image", "--model",
         bert.toString(), a.toString());
