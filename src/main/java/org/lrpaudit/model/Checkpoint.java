@@ -74,6 +74,18 @@ public record Checkpoint(Path dir, ModelConfig config, Path weights, Path tokeni
     return new Checkpoint(dir, config, weights, tokenizer, modelId(weights));
   }
 
+  /**
+   * This checkpoint, if it is a text classifier; an image classifier is refused with the command to use instead. The text
+   * jobs call it on the driver, so an image folder fails before any compute rather than in every row.
+   */
+  public Checkpoint requireText() {
+    if (isImage()) {
+      throw new CheckpointException(dir + ": model_type '" + config.modelType() + "' is an image classifier; "
+          + "explain it with explain-image");
+    }
+    return this;
+  }
+
   /** Whether this is an image classifier (preprocessor_config.json, no tokenizer). */
   public boolean isImage() {
     return tokenizer == null;
