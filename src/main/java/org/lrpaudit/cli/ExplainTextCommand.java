@@ -18,7 +18,6 @@ import java.util.concurrent.Callable;
 import org.lrpaudit.explain.Explainer;
 import org.lrpaudit.explain.Explanation;
 import org.lrpaudit.explain.Method;
-import org.lrpaudit.explain.MethodOptions;
 import org.lrpaudit.explain.Target;
 import org.lrpaudit.explain.TextInput;
 import org.lrpaudit.explain.TokenBudget;
@@ -27,6 +26,7 @@ import org.lrpaudit.model.TokenizedText;
 import org.lrpaudit.runtime.RowError;
 import org.lrpaudit.runtime.TextCheck;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,22 +48,8 @@ final class ExplainTextCommand implements Callable<Integer> {
           + "FileSystem URI (file:, hdfs:, s3a:), copied once to a local cache keyed by content hash.")
   String model;
 
-  @Option(names = "--method", defaultValue = "lrp-ah-ln", paramLabel = "METHOD",
-      description = "gi | lrp-ah | lrp-ln | lrp-ah-ln (default: ${DEFAULT-VALUE}, the paper's LRP(AH+LN)), or a "
-          + "baseline: random | attn-last | rollout | gae | ig.")
-  String method;
-
-  @Option(names = "--ig-steps", defaultValue = "20", paramLabel = "N",
-      description = "Integrated Gradients steps (method ig; default ${DEFAULT-VALUE}).")
-  int igSteps;
-
-  @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the random baseline (default 0).")
-  long seed;
-
-  @Option(names = "--target", defaultValue = "predicted", paramLabel = "TARGET",
-      description = "Class whose logit is explained: predicted (default), label:N (class index N) or class:NAME "
-          + "(an id2label name).")
-  String target;
+  @Mixin
+  ExplainOptions explain = new ExplainOptions();
 
   @Option(names = "--max-length", defaultValue = "512", paramLabel = "N",
       description = "Longest token sequence, [CLS] and [SEP] included (default ${DEFAULT-VALUE}; capped at the model's "
@@ -88,12 +74,8 @@ final class ExplainTextCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Method m = Method.parse(method);
-    Target t = Target.parse(target);
-    if (t instanceof Target.GoldLabel) {
-      throw new IllegalArgumentException("--target label needs gold labels, which explain-text does not take; "
-          + "use label:N for class N");
-    }
+    Method m = explain.method();
+    Target t = explain.target("explain-text");
     List<String> all = new ArrayList<>();
     List<RowError> errors = new ArrayList<>();
     List<String> pairList = new ArrayList<>();
@@ -141,7 +123,7 @@ final class ExplainTextCommand implements Callable<Integer> {
         }
       }
       Explainer explainer = new Explainer(classifier, new TokenBudget(batchTokens, 64),
-          new MethodOptions(igSteps, seed));
+          explain.options());
       Iterator<Explanation> done = explainer.explainTokenized(inputs, tokenized, m, t).iterator();
       for (int i = 0; i < all.size(); i++) {
         RowError e = errors.get(i);

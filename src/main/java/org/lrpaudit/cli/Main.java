@@ -8,11 +8,12 @@ import picocli.CommandLine;
 
 /** The lrp-audit command line: one sub-command per job. */
 @Command(name = "lrp-audit", mixinStandardHelpOptions = true, version = "lrp-audit 0.1.0",
-    description = "Conservative LRP explanations (Ali et al., ICML 2022) of Transformer text classifiers, and bias audits.",
-    subcommands = {ExplainTextCommand.class, ExplainCommand.class, EvaluateCommand.class, AnnotateCommand.class,
-        BiasCommand.class, ProbeCommand.class, SlotMentionsCommand.class, AuditCommand.class, DashboardCommand.class,
-        TrainCommand.class, ImportOnnxCommand.class, PrepareCorpusCommand.class, RandomModelCommand.class,
-        CommandLine.HelpCommand.class})
+    description = "Conservative LRP explanations (Ali et al., ICML 2022) of Transformer text and image classifiers, and "
+        + "bias audits.",
+    subcommands = {ExplainTextCommand.class, ExplainImageCommand.class, ExplainCommand.class, EvaluateCommand.class,
+        AnnotateCommand.class, BiasCommand.class, ProbeCommand.class, SlotMentionsCommand.class, AuditCommand.class,
+        DashboardCommand.class, TrainCommand.class, ImportOnnxCommand.class, PrepareCorpusCommand.class,
+        RandomModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   /** Success. */
   public static final int OK = 0;

@@ -14,8 +14,17 @@ final class RandomModelCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--type", defaultValue = "bert", description = "Any supported model_type: bert, distilbert, roberta, xlm-roberta, electra, albert, deberta-v2, "
-      + "modernbert (default ${DEFAULT-VALUE}).")
+      + "modernbert, vit (default ${DEFAULT-VALUE}).")
   String type;
+
+  @Option(names = "--image-size", defaultValue = "32", description = "vit: image side in pixels (default ${DEFAULT-VALUE}).")
+  int imageSize;
+
+  @Option(names = "--patch-size", defaultValue = "4", description = "vit: patch side in pixels (default ${DEFAULT-VALUE}).")
+  int patchSize;
+
+  @Option(names = "--channels", defaultValue = "3", description = "vit: 1 (grayscale) or 3 (RGB; default ${DEFAULT-VALUE}).")
+  int channels;
 
   @Option(names = "--layers", defaultValue = "2", description = "Encoder layers (default ${DEFAULT-VALUE}).")
   int layers;
@@ -41,7 +50,13 @@ final class RandomModelCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--type must be one of " + org.lrpaudit.model.ModelFamilies.modelTypes()
           + ", not '" + type + "'");
     }
-    RandomCheckpoint.write(RandomCheckpoint.spec(type, layers, hidden, heads, ffn, zeroBiases, seed), out);
+    RandomCheckpoint.Spec spec = RandomCheckpoint.spec(type, layers, hidden, heads, ffn, zeroBiases, seed);
+    if (org.lrpaudit.model.ModelFamilies.textModelTypes().contains(type)) {
+      RandomCheckpoint.write(spec, out);
+    } else {
+      // The config checks of a loaded checkpoint (channels, multiple of the patch) apply when the folder is written.
+      RandomCheckpoint.write(spec, new RandomCheckpoint.ImageSpec(imageSize, patchSize, channels), out);
+    }
     System.err.println("wrote " + out.toAbsolutePath());
     return 0;
   }

@@ -58,7 +58,7 @@ public final class EvaluateJob {
 
   public EvaluationSummary run(EvaluateSettings s) throws IOException {
     long t0 = System.nanoTime();
-    Checkpoint cp = Checkpoint.open(s.model());
+    Checkpoint cp = Checkpoint.open(s.model()).requireText();
     Path out = new Path(s.output());
     FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
     checkOutput(fs, out, s.overwrite());

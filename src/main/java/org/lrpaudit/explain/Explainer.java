@@ -123,12 +123,7 @@ public final class Explainer {
       double[] logitValues = pass.logits();
       int c = logitValues.length / b;
 
-      // Finite logits but non-finite relevance is a numerical fault (docs/native-memory.md): reported, never retried.
-      long nonFinite = Arrays.stream(relevance).filter(v -> !Double.isFinite(v)).count();
-      if (nonFinite > 0) {
-        throw new NonFiniteRelevanceException(nonFinite + " of " + relevance.length + " relevance values of a "
-            + b + "x" + l + " batch are not finite although its logits are");
-      }
+      requireFinite(relevance, b, l);
       requireZeroPadding(relevance, enc);
       List<Explanation> out = new ArrayList<>(b);
       for (int k = 0; k < b; k++) {
@@ -152,14 +147,27 @@ public final class Explainer {
       sum += r;
       tokens.add(new TokenRelevance(t.tokens()[i], t.ids()[i], t.starts()[i], t.ends()[i], r, t.segments()[i]));
     }
-    float[] logits32 = new float[logits.length];
-    for (int i = 0; i < logits.length; i++) {
-      logits32[i] = (float) logits[i];
-    }
     List<String> labels = classifier.config().labels();
-    return new Explanation(safeText, methodName, classifier.modelId(), logits32, predicted, labels.get(predicted),
+    return new Explanation(safeText, methodName, classifier.modelId(), toFloats(logits), predicted, labels.get(predicted),
         explained, labels.get(explained), logits[explained], tokens, Words.merge(safeText, pair, t, tokens), sum,
         logits[explained] - sum, t.truncated(), pair);
+  }
+
+  /** Finite logits but non-finite relevance is a numerical fault (docs/native-memory.md): reported, never retried. */
+  static void requireFinite(double[] relevance, int b, int l) {
+    long nonFinite = Arrays.stream(relevance).filter(v -> !Double.isFinite(v)).count();
+    if (nonFinite > 0) {
+      throw new NonFiniteRelevanceException(nonFinite + " of " + relevance.length + " relevance values of a "
+          + b + "x" + l + " batch are not finite although its logits are");
+    }
+  }
+
+  static float[] toFloats(double[] v) {
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (float) v[i];
+    }
+    return out;
   }
 
   /**

@@ -49,7 +49,7 @@ public final class ExplainJob {
     long t0 = System.nanoTime();
 
     // 1. Everything that can fail the job, before any compute.
-    Checkpoint cp = Checkpoint.open(s.model());
+    Checkpoint cp = Checkpoint.open(s.model()).requireText();
     Target target = Target.parse(s.target());
     if (!(target instanceof Target.Predicted) && !(target instanceof Target.GoldLabel)) {
       target.resolve(0, null, cp.config().labels()); // a fixed class must exist in this model

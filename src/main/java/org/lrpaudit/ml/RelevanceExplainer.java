@@ -254,7 +254,7 @@ public final class RelevanceExplainer extends Transformer implements DefaultPara
     String path = getOrDefault(modelPath);
     Checkpoint cp;
     try {
-      cp = Checkpoint.open(path);
+      cp = Checkpoint.open(path).requireText();
     } catch (CheckpointException e) {
       throw new IllegalArgumentException("RelevanceExplainer modelPath '" + path + "': " + e.getMessage(), e);
     }

@@ -3,6 +3,7 @@ package org.lrpaudit.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.lrpaudit.rules.PropagationRules;
+import org.lrpaudit.tensor.Constants;
 
 /** The parts of multi-head softmax attention every family shares; the AH rule point is in {@link #context}. */
 public final class Attention {
@@ -18,6 +19,20 @@ public final class Attention {
   public static NDArray merge(NDArray ctx) {
     Shape s = ctx.getShape();
     return ctx.transpose(0, 2, 1, 3).reshape(new Shape(s.get(0), s.get(2), s.get(1) * s.get(3)));
+  }
+
+  /**
+   * Multi-head scaled dot-product self-attention of the post-LN and pre-norm blocks: q, k, v = x W + b split into heads,
+   * scores = q k^T / sqrt(dh), then {@link #context} (the AH rule point). Returns the heads merged, [B, L, D].
+   */
+  public static NDArray selfAttention(NDArray x, Weights.Linear query, Weights.Linear key, Weights.Linear value,
+      int heads, NDArray maskBias, PropagationRules rules, AttentionHook hook, int layer) {
+    long dh = x.getShape().get(2) / heads;
+    NDArray q = split(query.apply(x), heads);
+    NDArray k = split(key.apply(x), heads);
+    NDArray v = split(value.apply(x), heads);
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).divi(Constants.of(q, Math.sqrt(dh)));
+    return context(scores, maskBias, v, rules, hook, layer); // rule point: AH (inside)
   }
 
   /**

@@ -12,13 +12,17 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * A HuggingFace model folder on local disk, checked: config.json, model.safetensors, tokenizer.json. The model id is the
- * SHA-256 of model.safetensors, so results name the exact weights they came from whatever path or copy they were read from.
+ * A HuggingFace model folder on local disk, checked: config.json, model.safetensors, and tokenizer.json for a text
+ * classifier or preprocessor_config.json for an image classifier ({@link ImageFamily}; tokenizer is then null). The model
+ * id is the SHA-256 of model.safetensors, so results name the exact weights they came from whatever path or copy they were
+ * read from.
  */
 public record Checkpoint(Path dir, ModelConfig config, Path weights, Path tokenizer, String modelId) {
   public static final String CONFIG = "config.json";
   public static final String WEIGHTS = "model.safetensors";
   public static final String TOKENIZER = "tokenizer.json";
+  /** An image classifier's resize / rescale / normalise settings (HuggingFace's image processor). */
+  public static final String PREPROCESSOR = "preprocessor_config.json";
   private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
 
   /**
@@ -51,12 +55,45 @@ public record Checkpoint(Path dir, ModelConfig config, Path weights, Path tokeni
       throw missingWeights(dir.toString(), Files.exists(dir.resolve("pytorch_model.bin")));
     }
     Path tokenizer = dir.resolve(TOKENIZER);
-    if (!Files.isRegularFile(tokenizer)) {
+    boolean image = Files.isRegularFile(dir.resolve(PREPROCESSOR));
+    if (!Files.isRegularFile(tokenizer) && !image) {
       throw missingTokenizer(dir.toString());
     }
     ModelConfig config = ModelConfig.read(dir.resolve(CONFIG));
+    if (config.family() instanceof ImageFamily) {
+      if (!image) {
+        throw new CheckpointException(PREPROCESSOR + " not found in " + dir + " (model_type '" + config.modelType()
+            + "' is an image classifier; transformers writes the file with image_processor.save_pretrained)");
+      }
+      return new Checkpoint(dir, config, weights, null, modelId(weights));
+    }
+    if (!Files.isRegularFile(tokenizer)) {
+      throw missingTokenizer(dir.toString());
+    }
     TextTokenizer.check(tokenizer, config);
     return new Checkpoint(dir, config, weights, tokenizer, modelId(weights));
+  }
+
+  /**
+   * This checkpoint, if it is a text classifier; an image classifier is refused with the command to use instead. The text
+   * jobs call it on the driver, so an image folder fails before any compute rather than in every row.
+   */
+  public Checkpoint requireText() {
+    if (isImage()) {
+      throw new CheckpointException(dir + ": model_type '" + config.modelType() + "' is an image classifier; "
+          + "explain it with explain-image");
+    }
+    return this;
+  }
+
+  /** Whether this is an image classifier (preprocessor_config.json, no tokenizer). */
+  public boolean isImage() {
+    return tokenizer == null;
+  }
+
+  /** The image processor settings of an image classifier. */
+  public Path preprocessor() {
+    return dir.resolve(PREPROCESSOR);
   }
 
   /** The tensors: model.safetensors, or the shards its index names. */
@@ -97,7 +134,8 @@ public record Checkpoint(Path dir, ModelConfig config, Path weights, Path tokeni
 
   static CheckpointException missingTokenizer(String where) {
     return new CheckpointException("tokenizer.json not found in " + where
-        + " (a fast-tokenizer file is needed; transformers writes it with tokenizer.save_pretrained)");
+        + " (a fast-tokenizer file is needed; transformers writes it with tokenizer.save_pretrained; an image classifier "
+        + "needs " + PREPROCESSOR + " instead)");
   }
 
   public static String sha256(Path file) {

@@ -30,7 +30,7 @@ public final class CheckpointWriter {
   public static final String MARKER = ".lrp-audit-model";
   /** Every name a folder written here may hold. */
   public static final Set<String> OWN_FILES = Set.of(MARKER, Checkpoint.CONFIG, Checkpoint.WEIGHTS, Checkpoint.TOKENIZER,
-      "training-report.json");
+      Checkpoint.PREPROCESSOR, "training-report.json");
 
   private CheckpointWriter() {}
 

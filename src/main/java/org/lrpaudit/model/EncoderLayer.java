@@ -3,7 +3,6 @@ package org.lrpaudit.model;
 import ai.djl.ndarray.NDArray;
 import java.util.function.UnaryOperator;
 import org.lrpaudit.rules.PropagationRules;
-import org.lrpaudit.tensor.Constants;
 
 /**
  * One post-LayerNorm Transformer block, as BERT, DistilBERT, RoBERTa, ELECTRA and ALBERT all have it (under different
@@ -28,12 +27,8 @@ public record EncoderLayer(
    * @param hook sees the attention probabilities (before any rule) and returns the P to go on with; may be null
    */
   public NDArray forward(NDArray x, NDArray maskBias, PropagationRules rules, AttentionHook hook, int layer) {
-    long dh = x.getShape().get(2) / numHeads;
-    NDArray q = Attention.split(query.apply(x), numHeads);
-    NDArray k = Attention.split(key.apply(x), numHeads);
-    NDArray v = Attention.split(value.apply(x), numHeads);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).divi(Constants.of(q, Math.sqrt(dh)));
-    NDArray ctx = Attention.context(scores, maskBias, v, rules, hook, layer); // rule point: AH (inside)
+    NDArray ctx = Attention.selfAttention(x, query, key, value, numHeads, maskBias, rules, hook, // rule point: AH (inside)
+        layer);
     NDArray h1 = rules.layerNorm(x.add(attentionOut.apply(ctx)), // rule point: LN
         attentionNorm.gamma(), attentionNorm.beta(), attentionNorm.eps());
     NDArray inner = rules.activation(ffnIn.apply(h1), activation); // rule point: identity for activations

@@ -10,19 +10,33 @@ import org.lrpaudit.model.family.DistilBertFamily;
 import org.lrpaudit.model.family.ElectraFamily;
 import org.lrpaudit.model.family.ModernBertFamily;
 import org.lrpaudit.model.family.RobertaFamily;
+import org.lrpaudit.model.family.VitFamily;
 
 /** The supported families, looked up by config.json's model_type; the one place that lists them. */
 public final class ModelFamilies {
-  public static final List<ModelFamily> ALL = List.of(new BertFamily(), new DistilBertFamily(),
+  /** Text classifiers (tokenizer.json). */
+  public static final List<ModelFamily> TEXT = List.of(new BertFamily(), new DistilBertFamily(),
       RobertaFamily.ROBERTA, RobertaFamily.XLM_ROBERTA, new ElectraFamily(), new AlbertFamily(), new DebertaV2Family(),
       new ModernBertFamily());
+  /** Image classifiers (preprocessor_config.json), each an {@link ImageFamily}. */
+  public static final List<ModelFamily> IMAGE = List.of(new VitFamily());
+  public static final List<ModelFamily> ALL = java.util.stream.Stream.concat(TEXT.stream(), IMAGE.stream()).toList();
 
   private ModelFamilies() {}
 
   /** Every supported model_type, in registry order. */
   public static List<String> modelTypes() {
+    return types(ALL);
+  }
+
+  /** The model_types of text classifiers, which explain-text and the explain job read. */
+  public static List<String> textModelTypes() {
+    return types(TEXT);
+  }
+
+  private static List<String> types(List<ModelFamily> families) {
     List<String> out = new ArrayList<>();
-    ALL.forEach(f -> out.addAll(f.modelTypes()));
+    families.forEach(f -> out.addAll(f.modelTypes()));
     return out;
   }
 

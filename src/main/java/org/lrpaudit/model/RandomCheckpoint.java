@@ -20,6 +20,9 @@ public final class RandomCheckpoint {
   public record Spec(String modelType, int layers, int hidden, int heads, int intermediate, int maxPositions,
       int numLabels, String activation, boolean zeroBiases, long seed, List<String> words) {}
 
+  /** An image classifier's input: square images of imageSize pixels, patches of patchSize, 1 or 3 channels. */
+  public record ImageSpec(int imageSize, int patchSize, int channels) {}
+
   /** Common English words, so generated models tokenize ordinary sentences into whole-word tokens mostly. */
   public static final List<String> DEMO_WORDS = List.of(
       "the", "a", "an", "and", "or", "but", "is", "was", "are", "were", "be", "been", "it", "this", "that", "of", "to",
@@ -46,14 +49,35 @@ public final class RandomCheckpoint {
     return dir;
   }
 
+  /**
+   * An image classifier of an {@link ImageFamily} (spec.words unused): config.json, model.safetensors and the image
+   * processor's defaults in preprocessor_config.json ({@link ImageProcessor#writeDefaults}).
+   */
+  public static Path write(Spec spec, ImageSpec image, Path dir) throws IOException {
+    CheckpointWriter.writeAtomically(dir, tmp -> writeInto(spec, image, tmp));
+    return dir;
+  }
+
   private static void writeInto(Spec spec, Path dir) throws IOException {
+    writeInto(spec, null, dir);
+  }
+
+  private static void writeInto(Spec spec, ImageSpec image, Path dir) throws IOException {
     ModelFamily family = ModelFamilies.forModelType(spec.modelType(), "random checkpoint");
-    GeneratedTokenizer.Vocabulary vocab = family.tokenizer(spec.modelType())
-        .write(spec.words(), dir.resolve(Checkpoint.TOKENIZER));
     ObjectNode c = new ObjectMapper().createObjectNode();
     c.put("model_type", spec.modelType());
-    c.put("vocab_size", vocab.size());
-    family.writeConfig(spec.modelType(), spec, vocab, c);
+    if (family instanceof ImageFamily f) {
+      if (image == null) {
+        throw new IllegalArgumentException(spec.modelType() + " is an image classifier: give its image sizes");
+      }
+      f.writeConfig(spec.modelType(), spec, image, c);
+      ImageProcessor.writeDefaults(dir.resolve(Checkpoint.PREPROCESSOR), image.imageSize(), image.channels());
+    } else {
+      GeneratedTokenizer.Vocabulary vocab = family.tokenizer(spec.modelType())
+          .write(spec.words(), dir.resolve(Checkpoint.TOKENIZER));
+      c.put("vocab_size", vocab.size());
+      family.writeConfig(spec.modelType(), spec, vocab, c);
+    }
     ObjectNode id2label = c.putObject("id2label");
     for (int i = 0; i < spec.numLabels(); i++) {
       id2label.put(Integer.toString(i), spec.numLabels() == 2 ? (i == 0 ? "NEGATIVE" : "POSITIVE") : "LABEL_" + i);

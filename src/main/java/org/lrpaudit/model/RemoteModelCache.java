@@ -62,14 +62,17 @@ public final class RemoteModelCache {
       if (!fs.exists(new org.apache.hadoop.fs.Path(src, Checkpoint.WEIGHTS))) {
         throw Checkpoint.missingWeights(uri, fs.exists(new org.apache.hadoop.fs.Path(src, "pytorch_model.bin")));
       }
-      if (!fs.exists(new org.apache.hadoop.fs.Path(src, Checkpoint.TOKENIZER))) {
+      // A text classifier's tokenizer.json, or an image classifier's preprocessor_config.json.
+      String inputFile = fs.exists(new org.apache.hadoop.fs.Path(src, Checkpoint.TOKENIZER)) ? Checkpoint.TOKENIZER
+          : fs.exists(new org.apache.hadoop.fs.Path(src, Checkpoint.PREPROCESSOR)) ? Checkpoint.PREPROCESSOR : null;
+      if (inputFile == null) {
         throw Checkpoint.missingTokenizer(uri);
       }
       if (!fs.exists(new org.apache.hadoop.fs.Path(src, Checkpoint.CONFIG))) {
         throw new CheckpointException("config.json not found: " + new org.apache.hadoop.fs.Path(src, Checkpoint.CONFIG));
       }
       Files.createDirectories(tmp);
-      for (String name : new String[] {Checkpoint.CONFIG, Checkpoint.WEIGHTS, Checkpoint.TOKENIZER}) {
+      for (String name : new String[] {Checkpoint.CONFIG, Checkpoint.WEIGHTS, inputFile}) {
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(src, name);
         FileStatus st = fs.getFileStatus(file);
         try (InputStream in = fs.open(file)) {
@@ -81,9 +84,10 @@ public final class RemoteModelCache {
       }
       Path target = root.resolve(Checkpoint.sha256(tmp.resolve(Checkpoint.WEIGHTS)));
       if (Files.isDirectory(target)) {
-        // The key covers the weights only: config.json and tokenizer.json may have changed at the source since they
-        // were cached. Replace a stale one by renaming (atomic: a concurrent reader sees the old or the new file whole).
-        for (String name : new String[] {Checkpoint.CONFIG, Checkpoint.TOKENIZER}) {
+        // The key covers the weights only: config.json and tokenizer.json (preprocessor_config.json) may have changed
+        // at the source since they were cached. Replace a stale one by renaming (atomic: a concurrent reader sees the
+        // old or the new file whole).
+        for (String name : new String[] {Checkpoint.CONFIG, inputFile}) {
           Path cached = target.resolve(name);
           if (!Files.exists(cached) || Files.mismatch(tmp.resolve(name), cached) != -1) {
             Files.move(tmp.resolve(name), cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -64,6 +64,23 @@ public final class SequenceClassifier implements AutoCloseable {
     return network.embed(batch, input);
   }
 
+  /** An image classifier's h0 [B, 1 + patches, D] from pixel values [B, C, H, W] (see {@link ImageNetwork}). */
+  public NDArray embedPixels(NDArray pixels) {
+    return imageNetwork().embedPixels(pixels);
+  }
+
+  /** An image classifier's input geometry. */
+  public PatchGrid grid() {
+    return imageNetwork().grid();
+  }
+
+  private ImageNetwork imageNetwork() {
+    if (network instanceof ImageNetwork n) {
+      return n;
+    }
+    throw new UnsupportedOperationException("model_type '" + config.modelType() + "' is a text classifier");
+  }
+
   /** [B, 1, 1, L]: 0 for real tokens, the most negative finite value of the data type for padding (added to scores). */
   public NDArray maskBias(NDManager batch, EncodedBatch input) {
     float[] mask = input.mask();

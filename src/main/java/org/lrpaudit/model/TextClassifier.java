@@ -22,7 +22,7 @@ public final class TextClassifier implements AutoCloseable {
     if (maxLength < 2) {
       throw new IllegalArgumentException("max length must be at least 2 (for [CLS] and [SEP]), got " + maxLength);
     }
-    Checkpoint cp = Checkpoint.open(location);
+    Checkpoint cp = Checkpoint.open(location).requireText();
     int length = Math.min(maxLength, cp.config().maxPositions());
     TextTokenizer tok = new TextTokenizer(cp.tokenizer(), length, cp.config().vocabSize());
     try (TensorSource file = cp.openWeights()) {

@@ -43,8 +43,8 @@ public final class Weights {
   }
 
   /**
-   * Seeded random weights in float32: embeddings N(0, 1), linear weights N(0, 1/fan_in), LayerNorm gamma 1 + N(0, 0.01),
-   * biases and betas N(0, 0.01) or exactly 0. Drawn in the order the builder asks for them.
+   * Seeded random weights in float32: embeddings N(0, 1), linear and convolution weights N(0, 1/fan_in), LayerNorm gamma
+   * 1 + N(0, 0.01), biases and betas N(0, 0.01) or exactly 0. Drawn in the order the builder asks for them.
    */
   public static Weights random(long seed, boolean zeroBiases, NDManager manager) {
     return new Weights(new RandomInit(new Random(seed), zeroBiases), manager);
@@ -102,6 +102,19 @@ public final class Weights {
     NDArray b = read(prefix + ".bias", Kind.BIAS, out);
     parameters.add(new Parameter(prefix + ".bias", b, false));
     return new Linear(wt, b);
+  }
+
+  /**
+   * A convolution whose stride equals its kernel (ViT's patch projection: weight [out, in, kh, kw], bias [out]) as the
+   * linear map it is on flattened patches: the weight is returned as [in * kh * kw, out], with the inputs in (channel,
+   * row, column) order. The returned weight is a view of the checkpoint tensor, which stays the parameter as stored.
+   */
+  public Linear patchProjection(String prefix, int out, int in, int kh, int kw) {
+    NDArray w = read(prefix + ".weight", Kind.WEIGHT, out, in, kh, kw);
+    parameters.add(new Parameter(prefix + ".weight", w, false));
+    NDArray b = read(prefix + ".bias", Kind.BIAS, out);
+    parameters.add(new Parameter(prefix + ".bias", b, false));
+    return new Linear(w.reshape(out, (long) in * kh * kw).transpose(), b);
   }
 
   /** A linear layer without bias (ModernBERT, DeBERTa's shared position projection in some configs). */
@@ -193,7 +206,7 @@ public final class Weights {
       float[] v = new float[(int) n];
       switch (kind) {
         case TABLE -> fill(v, 0, 1);
-        case WEIGHT -> fill(v, 0, 1 / Math.sqrt(shape[1]));
+        case WEIGHT -> fill(v, 0, 1 / Math.sqrt(n / shape[0])); // 1 / fan_in: all but the output axis (convolutions)
         case GAMMA -> fill(v, 1, 0.1);
         case BIAS -> {
           if (!zeroBiases) {

@@ -95,7 +95,7 @@ public final class ProbeJob {
     long t0 = System.nanoTime();
     JobFiles files = new JobFiles(spark, s.output());
     files.requireReplaceableTable(PAIRS);
-    Checkpoint checkpoint = Checkpoint.open(s.model());
+    Checkpoint checkpoint = Checkpoint.open(s.model()).requireText();
     int classes = checkpoint.config().numLabels();
     if (s.positiveClass() >= classes) {
       throw new JobException("--positive-class " + s.positiveClass() + " is not a class of " + s.model() + " ("

@@ -69,13 +69,18 @@ final class Heatmap {
 
   /** t in [-1, 1]: blue through white to red. */
   static String colour(double t) {
+    return String.format(Locale.ROOT, "#%06x", rgb(t));
+  }
+
+  /** The same scale as 0xRRGGBB (image heatmaps use it for their pixels). */
+  static int rgb(double t) {
     double a = Math.min(1, Math.abs(t));
     int[] end = t >= 0 ? RED : BLUE;
-    int[] c = new int[3];
+    int rgb = 0;
     for (int i = 0; i < 3; i++) {
-      c[i] = (int) Math.round(WHITE[i] + a * (end[i] - WHITE[i]));
+      rgb = (rgb << 8) | (int) Math.round(WHITE[i] + a * (end[i] - WHITE[i]));
     }
-    return String.format(Locale.ROOT, "#%02x%02x%02x", c[0], c[1], c[2]);
+    return rgb;
   }
 
   /** The colour scale, as a CSS gradient with its meaning. */

@@ -118,6 +118,22 @@ class FailClosedTest {
 
   // ---- explain ----
 
+  /** An image classifier's folder is refused on the driver by the text jobs, before any compute. */
+  @Test
+  void textJobsRefuseAnImageClassifier() throws IOException {
+    Path model = TestCheckpoints.vit(tmp.resolve("vit"), 1, 16, 2, 8, 4, 1, "gelu", false, 3);
+    Path input = corpus(tmp.resolve("vit.jsonl"), 12, true, false);
+    for (String job : List.of("explain", "evaluate")) {
+      Path out = tmp.resolve("vit-" + job);
+      Run r = main(job, "--model", model.toString(), "--input", input.toString(), "--output", out.toString());
+      assertEquals(2, r.status(), job + ": refused as bad input");
+      assertContains(r.err(), "is an image classifier; explain it with explain-image");
+      // Without the driver's check the executors refuse it too, but only once the job's stage has started.
+      assertFalse(r.err().contains("executors cannot read the model"), job + ": refused on the driver: " + r.err());
+      assertFalse(Files.exists(out), job + ": nothing written");
+    }
+  }
+
   @Test
   void explainRefusesAModelWhosePostProcessorEmitsAnIdOutsideTheVocabulary() throws IOException {
     Path model = TestCheckpoints.tinyBert(tmp.resolve("bad-cls"), 3);

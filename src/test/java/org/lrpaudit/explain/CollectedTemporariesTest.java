@@ -82,7 +82,7 @@ class CollectedTemporariesTest {
 
   static Stream<Arguments> models() {
     List<Arguments> out = new ArrayList<>();
-    for (String type : org.lrpaudit.model.ModelFamilies.modelTypes()) {
+    for (String type : org.lrpaudit.model.ModelFamilies.textModelTypes()) {
       for (String act : List.of("gelu", "gelu_new", "relu")) {
         for (Method method : List.of(Method.GI, Method.LRP_AH, Method.LRP_LN, Method.LRP_AH_LN)) {
           out.add(Arguments.of(type, act, method));

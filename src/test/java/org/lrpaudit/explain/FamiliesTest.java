@@ -35,12 +35,12 @@ class FamiliesTest {
       "albert", "deberta-v2");
 
   static Stream<String> families() {
-    return ModelFamilies.modelTypes().stream();
+    return ModelFamilies.textModelTypes().stream();
   }
 
   static Stream<Arguments> familiesAndMethods() {
     List<Arguments> out = new ArrayList<>();
-    for (String type : ModelFamilies.modelTypes()) {
+    for (String type : ModelFamilies.textModelTypes()) {
       for (Method m : Method.values()) {
         out.add(Arguments.of(type, m));
       }

@@ -47,7 +47,7 @@ class FamiliesEndToEndTest {
   }
 
   static List<String> families() {
-    return ModelFamilies.modelTypes();
+    return ModelFamilies.textModelTypes();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -160,7 +160,7 @@ class BadCheckpointTest {
   void unknownModelType() throws IOException {
     Path dir = model();
     TestCheckpoints.editConfig(dir, c -> c.put("model_type", "gpt2"));
-    assertEquals(dir.resolve(Checkpoint.CONFIG) + ": model_type 'gpt2' is not supported (supported: bert, distilbert, roberta, xlm-roberta, electra, albert, deberta-v2, modernbert)",
+    assertEquals(dir.resolve(Checkpoint.CONFIG) + ": model_type 'gpt2' is not supported (supported: bert, distilbert, roberta, xlm-roberta, electra, albert, deberta-v2, modernbert, vit)",
         loadFails(dir).getMessage());
   }
 

@@ -48,6 +48,20 @@ class RemoteCheckpointTest {
     assertEquals(List.of(sha), cacheEntries());
   }
 
+  /** An image classifier's folder: preprocessor_config.json is copied in place of tokenizer.json. */
+  @Test
+  void imageClassifierFolderIsCopiedWithItsPreprocessorConfig() throws IOException {
+    Path dir = TestCheckpoints.vit(tmp.resolve("vit"), 1, 16, 2, 8, 4, 3, "gelu", false, 4);
+    Checkpoint remote = Checkpoint.open("file:" + dir, cache());
+    assertTrue(remote.isImage());
+    for (String name : List.of(Checkpoint.CONFIG, Checkpoint.WEIGHTS, Checkpoint.PREPROCESSOR)) {
+      assertArrayEquals(Files.readAllBytes(dir.resolve(name)), Files.readAllBytes(remote.dir().resolve(name)), name);
+    }
+    try (ImageClassifier model = ImageClassifier.load("file:" + dir)) {
+      assertEquals(TestCheckpoints.sha256(dir.resolve(Checkpoint.WEIGHTS)), model.modelId());
+    }
+  }
+
   @Test
   void fileUriWithSpacesInThePath() throws IOException {
     Path dir = TestCheckpoints.tinyBert(tmp.resolve("my models").resolve("tiny one"), 2);

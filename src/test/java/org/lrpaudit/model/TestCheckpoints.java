@@ -38,6 +38,53 @@ public final class TestCheckpoints {
         zeroBiases, seed, RandomCheckpoint.DEMO_WORDS), dir);
   }
 
+  /**
+   * A seeded random ViT (ViTForImageClassification layout): layers x hidden, heads, FFN 2 x hidden, square images of
+   * imageSize pixels in patches of patch, 1 or 3 channels, 3 labels.
+   */
+  public static Path vit(Path dir, int layers, int hidden, int heads, int imageSize, int patch, int channels, String act,
+      boolean zeroBiases, long seed) throws IOException {
+    return RandomCheckpoint.write(new RandomCheckpoint.Spec("vit", layers, hidden, heads, 2 * hidden, 128, 3, act,
+        zeroBiases, seed, RandomCheckpoint.DEMO_WORDS), new RandomCheckpoint.ImageSpec(imageSize, patch, channels), dir);
+  }
+
+  /** n pixel values uniform in [-1, 1], the range of a ViT processor's output (mean and std 0.5). */
+  public static float[] randomPixels(int n, long seed) {
+    java.util.Random rnd = new java.util.Random(seed);
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = (float) (2 * rnd.nextDouble() - 1);
+    }
+    return out;
+  }
+
+  /** A PNG whose header claims width x height (8-bit gray) followed by a tiny IDAT: a few dozen bytes. */
+  public static byte[] pngHeader(int width, int height) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    java.io.ByteArrayOutputStream ihdr = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream d = new java.io.DataOutputStream(ihdr);
+    d.writeInt(width);
+    d.writeInt(height);
+    d.write(new byte[] {8, 0, 0, 0, 0});
+    chunk(out, "IHDR", ihdr.toByteArray());
+    chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
+  private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+    java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+    d.writeInt(data.length);
+    byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    d.write(t);
+    d.write(data);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(t);
+    crc.update(data);
+    d.writeInt((int) crc.getValue());
+  }
+
   /** Every tensor of a safetensors file, in file order, widened to float32 by the reader under test. */
   public static Map<String, Tensor> readAll(Path file) {
     Map<String, Tensor> out = new LinkedHashMap<>();
