@@ -43,6 +43,8 @@ class FamiliesEndToEndTest {
   // twice the time for nothing the checks below could see.
   private static final int TEXTS = 12;
   private static final int PAIRS = 8;
+  /** --max-chars of the pair test: only its last premise is longer. */
+  private static final int MAX_CHARS = 150;
   /** Pair rows that cannot be explained, by id, with the status each must get. */
   private static final Map<String, String> BAD_PAIRS = Map.of("b-null", "null_text", "b-missing", "null_text",
       "b-empty", "empty_text", "b-space", "empty_text", "b-number", "invalid_text", "b-surrogate", "invalid_unicode");
@@ -115,8 +117,13 @@ class FamiliesEndToEndTest {
   @ValueSource(strings = {"roberta", "deberta-v2"})
   void pairCorpusGivesTheJavaApisRelevance(String type) throws IOException {
     Path model = RandomCheckpoint.write(RandomCheckpoint.spec(type, 2, 32, 4, 64, true, 37), tmp.resolve(type + "-p"));
-    List<String> premises = SparkTests.sentences(PAIRS, 12, 5);
+    List<String> premises = new ArrayList<>(SparkTests.sentences(PAIRS, 12, 5));
     List<String> hypotheses = SparkTests.sentences(PAIRS, 8, 6);
+    // The last premise is longer than --max-chars: the job cuts it (and flags the row truncated); the pair's tokens must
+    // keep their segments through the cut.
+    premises.set(PAIRS - 1, String.join(" ", SparkTests.sentences(4, 12, 7)) + " " + "a good film ".repeat(20).strip());
+    assertTrue(premises.get(PAIRS - 1).length() > MAX_CHARS
+        && premises.subList(0, PAIRS - 1).stream().allMatch(p -> p.length() <= MAX_CHARS));
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < PAIRS; i++) {
       lines.add("{\"id\": \"p" + i + "\", \"text\": \"" + premises.get(i) + "\", \"hypothesis\": \""
@@ -130,10 +137,11 @@ class FamiliesEndToEndTest {
     Path input = Files.write(tmp.resolve(type + "-pairs.jsonl"), lines);
     Path out = tmp.resolve(type + "-pair-relevance");
     assertEquals(0, Main.run("explain", "--model", model.toString(), "--input", input.toString(), "--output",
-        out.toString(), "--run-id", "r", "--pair-col", "hypothesis", "--max-length", "64", "--partitions", "2"));
+        out.toString(), "--run-id", "r", "--pair-col", "hypothesis", "--max-length", "64", "--partitions", "2", "--conf",
+        Files.writeString(tmp.resolve(type + "-pairs.properties"), "max-chars = " + MAX_CHARS + "\n").toString()));
     Map<String, Row> rows = new TreeMap<>();
     for (Row r : spark.read().parquet(out.toString()).where(col("run_id").equalTo("r"))
-        .select("id", "status", "explained_logit", "tokens").collectAsList()) {
+        .select("id", "status", "explained_logit", "tokens", "truncated").collectAsList()) {
       assertEquals(null, rows.put(r.getString(0), r), "one row per id");
     }
     assertEquals(PAIRS + BAD_PAIRS.size(), rows.size(), "rows in == rows out");
@@ -142,10 +150,12 @@ class FamiliesEndToEndTest {
     double worst = 0;
     try (RelevanceModel api = RelevanceModel.load(model.toString(), new ExplainOptions("lrp-ah-ln", "predicted", 64,
         4096))) {
-      List<TextRelevance> expected = api.explainPairs(premises, hypotheses);
+      List<String> cut = premises.stream().map(p -> p.substring(0, Math.min(p.length(), MAX_CHARS))).toList();
+      List<TextRelevance> expected = api.explainPairs(cut, hypotheses);
       for (int i = 0; i < PAIRS; i++) {
         Row r = rows.get("p" + i);
         assertEquals("ok", r.getString(1), "p" + i);
+        assertEquals(i == PAIRS - 1, r.getBoolean(4), "p" + i + " truncated");
         assertEquals(expected.get(i).explanation().explainedLogit(), r.getDouble(2), 1e-6, "p" + i + " logit");
         List<TokenRelevance> want = expected.get(i).tokens();
         List<Row> got = r.getList(3);
