@@ -39,9 +39,7 @@ import org.lrpaudit.model.RandomCheckpoint;
  * API, and annotate then bias, with every mention's relevance recomputed from the relevance table's tokens.
  */
 class FamiliesEndToEndTest {
-  // 12 texts of up to 25 words: every family still meets short and long texts, padding and two partitions; 24 cost
-  // twice the time for nothing the checks below could see.
-  private static final int TEXTS = 12;
+  private static final int TEXTS = 24;
   private static final int PAIRS = 8;
   /** --max-chars of the pair test: only its last premise is longer. */
   private static final int MAX_CHARS = 150;
