@@ -83,7 +83,7 @@ public final class BiasBenchData {
     }
     Random r = new Random(i);
     List<Object> units = new ArrayList<>();
-    units.add(RowFactory.create("[CLS]", 0, 0, r.nextGaussian()));
+    units.add(RowFactory.create("[CLS]", 0, 0, r.nextGaussian(), 0));
     int pos = 0;
     double sum = 0;
     for (int k = 0; k < l.words().size(); k++) {
@@ -95,10 +95,10 @@ public final class BiasBenchData {
         }
       }
       sum += rel;
-      units.add(RowFactory.create(w, pos, pos + w.length(), rel));
+      units.add(RowFactory.create(w, pos, pos + w.length(), rel, 0));
       pos += w.length() + 1;
     }
-    units.add(RowFactory.create("[SEP]", 0, 0, r.nextGaussian()));
+    units.add(RowFactory.create("[SEP]", 0, 0, r.nextGaussian(), 0));
     int predicted = sum > 0 ? 1 : 0;
     scala.collection.Seq<Object> seq = JavaConverters.asScalaBuffer(units).toSeq();
     return RowFactory.create(id, (int) (i % 2), "ok", null, "bench-model", predicted, predicted == 1 ? "POSITIVE"

@@ -115,6 +115,11 @@ public final class ExplainBenchmark implements Callable<Integer> {
           + "to compare code versions bit for bit (not timed).")
   Path dump;
 
+  @Option(names = "--cpu-time", description = "Time each item by the CPU time of the thread that runs it instead of "
+      + "wall time. Needs --threads 1: libtorch then computes on that thread (forward and backward), so time spent "
+      + "waiting for a core on a busy machine is not counted (caches shared with other processes still are).")
+  boolean cpuTime;
+
   @Option(names = "--torch-profile", paramLabel = "PREFIX",
       description = "After timing, run forward and each method once more under libtorch's profiler and write Chrome "
           + "traces PREFIX-<item>.json (op-level times; not part of the table).")
@@ -173,6 +178,9 @@ public final class ExplainBenchmark implements Callable<Integer> {
           c.numLayers(), c.hiddenSize(), c.numHeads(), c.intermediateSize(), family, layers, hidden, heads, ffn));
     }
     int torchThreads = JniUtils.getNumThreads();
+    if (cpuTime && torchThreads != 1) {
+      throw new IllegalArgumentException("--cpu-time needs --threads 1 (other torch threads' work would not be counted)");
+    }
     List<TokenizedText> rows = texts(classifier);
     List<TextInput> inputs = rows.stream().map(r -> TextInput.of(joined(r))).toList();
     Explainer explainer = new Explainer(classifier, new TokenBudget(batch * tokens, batch));
@@ -214,9 +222,9 @@ public final class ExplainBenchmark implements Callable<Integer> {
     for (int r = 0; r < rounds; r++) {
       for (int k = 0; k < names.size(); k++) {
         String n = names.get((k + r) % names.size());
-        long s = System.nanoTime();
+        long s = clock();
         items.get(n).run();
-        ms.get(n)[r] = (System.nanoTime() - s) / 1e6;
+        ms.get(n)[r] = (clock() - s) / 1e6;
       }
     }
     double wall = secs(t0);
@@ -237,18 +245,24 @@ public final class ExplainBenchmark implements Callable<Integer> {
     }
   }
 
+  /** Nanoseconds: this thread's CPU time with --cpu-time, else wall time. */
+  private long clock() {
+    return cpuTime ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : System.nanoTime();
+  }
+
   private void report(String shape, int torchThreads, List<Method> timed, Map<String, double[]> ms,
       Map<String, Profiler> profilers, double wall) throws IOException {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     double fwd = median(ms.get(FORWARD));
-    out.printf(Locale.ROOT, "%s; %d torch threads; %d rounds after %d warm-up (%.0f s timed)%n", shape, torchThreads, rounds,
+    out.printf(Locale.ROOT, "%s; %d torch threads; %s; %d rounds after %d warm-up (%.0f s timed)%n", shape, torchThreads,
+        cpuTime ? "thread CPU time" : "wall time", rounds,
         warmup, wall);
     out.printf(Locale.ROOT, "%-12s %10s %10s %10s %10s %12s%n", "item", "median ms", "p90 ms", "min ms", "x forward",
         "x fwd/round");
     ObjectNode root = new ObjectMapper().createObjectNode();
     root.put("shape", shape).put("torch_threads", torchThreads).put("rounds", rounds).put("warmup", warmup)
         .put("batch", batch).put("tokens", tokens).put("cores", Runtime.getRuntime().availableProcessors())
-        .put("timed_seconds", wall);
+        .put("timed_seconds", wall).put("clock", cpuTime ? "thread-cpu" : "wall");
     ObjectNode results = root.putObject("results");
     List<String> rows = new ArrayList<>();
     rows.add(FORWARD);

@@ -59,11 +59,24 @@ public final class MentionSpans {
    * when there is none), predicted, predicted_label, label, span_relevance, share, top3, then the group columns of the
    * relevance table (as strings, null for mentions without a relevance row).
    */
+  /**
+   * The text's units: for a sentence pair (explain --pair-column) only those of segment 0, the text that annotate's
+   * mentions index; the second text's units carry offsets into the other text and would overlap mentions by accident.
+   * Tables written before the segment field existed hold single texts only.
+   */
+  private static Column units(Dataset<Row> relevance, String unit) {
+    org.apache.spark.sql.types.DataType type = relevance.schema().apply(unit).dataType();
+    boolean segments = type instanceof org.apache.spark.sql.types.ArrayType a
+        && a.elementType() instanceof org.apache.spark.sql.types.StructType st
+        && Arrays.asList(st.fieldNames()).contains("segment");
+    return segments ? expr("filter(`" + unit + "`, x -> coalesce(x.segment, 0) = 0)") : col(unit);
+  }
+
   static Dataset<Row> join(Dataset<Row> relevance, Dataset<Row> mentions, String unit, List<String> groupCols) {
     boolean hasLabel = Arrays.asList(relevance.columns()).contains("label");
     List<Column> fields = new ArrayList<>(List.of(col("status"), col("predicted"), col("predicted_label"),
         hasLabel ? col("label") : lit(null).cast(DataTypes.IntegerType).as("label"), col("text_length"),
-        col(unit).as("units")));
+        units(relevance, unit).as("units")));
     for (int g = 0; g < groupCols.size(); g++) {
       fields.add(col(groupCols.get(g)).cast(DataTypes.StringType).as("g" + g));
     }

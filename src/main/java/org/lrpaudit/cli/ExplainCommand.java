@@ -68,6 +68,12 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = "--label-column", paramLabel = "NAME", description = "Optional gold label column (class index). Default label.")
   String labelColumn;
 
+  @Option(names = {"--pair-column", "--pair-col"}, paramLabel = "NAME",
+      description = "Column holding the second text of a sentence pair (NLI: text = premise, pair = hypothesis); every "
+          + "row is then explained as the pair. A row whose pair is null, empty or not valid text is an error row. "
+          + "Default: none (single texts).")
+  String pairColumn;
+
   @Option(names = "--max-length", paramLabel = "N", description = "Tokens per text, [CLS]/[SEP] included (default 512, capped by the model).")
   Integer maxLength;
 
@@ -122,6 +128,7 @@ final class ExplainCommand implements Callable<Integer> {
     set(p, "id-column", idColumn);
     set(p, "text-column", textColumn);
     set(p, "label-column", labelColumn);
+    set(p, "pair-column", pairColumn);
     set(p, "max-length", maxLength);
     set(p, "batch-tokens", batchTokens);
     set(p, "batch-rows", batchRows);

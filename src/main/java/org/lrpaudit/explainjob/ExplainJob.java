@@ -57,7 +57,7 @@ public final class ExplainJob {
     OutputTable table = new OutputTable(spark, s);
     table.checkWritable();
     Dataset<Row> input = new CorpusReader(spark, s.corpus()).read();
-    long rowsIn = InputCheck.count(input, s.input(), s.idColumn(), s.textColumn());
+    long rowsIn = InputCheck.count(input, s.corpus());
     double checkSeconds = (System.nanoTime() - t0) / 1e9;
     LOG.info(String.format("run %s: model %s (%s), %,d input rows, methods %s, output %s (checks and input count: %.1f s)",
         s.runId(), s.model(), cp.modelId().substring(0, 12), rowsIn, s.methods(), s.output(), checkSeconds));

@@ -31,6 +31,7 @@ public record ExplainSettings(
     String idColumn,
     String textColumn,
     String labelColumn,
+    String pairColumn,
     List<String> methods,
     String target,
     String runId,
@@ -90,7 +91,7 @@ public record ExplainSettings(
         required(p, "model"), required(p, "input"), required(p, "output"),
         p.getProperty("input-format", "auto").trim().toLowerCase(), p.getProperty("format", "parquet").trim().toLowerCase(),
         p.getProperty("id-column", "id").trim(), p.getProperty("text-column", "text").trim(),
-        p.getProperty("label-column", "label").trim(),
+        p.getProperty("label-column", "label").trim(), blankToNull(p.getProperty("pair-column")),
         Arrays.stream(p.getProperty("methods", "lrp-ah-ln").split(",")).map(String::trim).filter(m -> !m.isEmpty())
             .distinct().toList(),
         p.getProperty("target", "predicted").trim(), blankToNull(p.getProperty("run-id")),
@@ -129,14 +130,14 @@ public record ExplainSettings(
   }
 
   public ExplainSettings withRunId(String id) {
-    return new ExplainSettings(model, input, output, inputFormat, format, idColumn, textColumn, labelColumn, methods,
-        target, id, overwrite, maxLength, maxChars, batchTokens, batchRows, chunkRows, partitions, partitionRows,
+    return new ExplainSettings(model, input, output, inputFormat, format, idColumn, textColumn, labelColumn, pairColumn,
+        methods, target, id, overwrite, maxLength, maxChars, batchTokens, batchRows, chunkRows, partitions, partitionRows,
         progressSeconds, igSteps, seed, maxErrorRate);
   }
 
-  /** The corpus to read; gold labels are needed when the target is the label. */
+  /** The corpus to read; gold labels are needed when the target is the label; pairs when a pair column is named. */
   public CorpusSource corpus() {
-    return new CorpusSource(input, inputFormat, idColumn, textColumn, labelColumn, target.equals("label"));
+    return new CorpusSource(input, inputFormat, idColumn, textColumn, labelColumn, target.equals("label"), pairColumn);
   }
 
   /** The settings of the methods that have any (ig steps, random seed). */

@@ -172,8 +172,10 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
     return result;
   }
 
+  /** The same tokens flagged truncated; segments kept (a pair whose first text was cut still has its second text). */
   private static TokenizedText withTruncated(TokenizedText t) {
-    return new TokenizedText(t.ids(), t.typeIds(), t.tokens(), t.starts(), t.ends(), t.wordIds(), t.special(), true);
+    return new TokenizedText(t.ids(), t.typeIds(), t.tokens(), t.starts(), t.ends(), t.wordIds(), t.special(), true,
+        t.segments());
   }
 
   private static int argmax(float[] v) {

@@ -25,7 +25,10 @@ public final class RelevanceTable {
       DataTypes.createStructField("token", DataTypes.StringType, true),
       DataTypes.createStructField("start", DataTypes.IntegerType, false),
       DataTypes.createStructField("end", DataTypes.IntegerType, false),
-      DataTypes.createStructField("relevance", DataTypes.DoubleType, false)});
+      DataTypes.createStructField("relevance", DataTypes.DoubleType, false),
+      // 0: the text, 1: a sentence pair's second text (start/end then index that text). Last and nullable, so tables
+      // written before it existed still read with this schema (their tokens read as segment null, i.e. the text).
+      DataTypes.createStructField("segment", DataTypes.IntegerType, true)});
 
   public static final StructType SCHEMA = new StructType(new StructField[] {
       DataTypes.createStructField("id", DataTypes.StringType, true),
@@ -83,7 +86,7 @@ public final class RelevanceTable {
   private static scala.collection.Seq<Object> tokens(List<TokenRelevance> tokens) {
     List<Object> out = new ArrayList<>(tokens.size());
     for (TokenRelevance t : tokens) {
-      out.add(RowFactory.create(t.token(), t.start(), t.end(), t.relevance()));
+      out.add(RowFactory.create(t.token(), t.start(), t.end(), t.relevance(), t.segment()));
     }
     return JavaConverters.asScalaBuffer(out).toSeq();
   }

@@ -206,7 +206,13 @@ public enum GeneratedTokenizer {
     return out;
   }
 
-  /** Every byte, then each word (with and without the leading-space marker) built up by left-to-right merges. */
+  /**
+   * Every byte, then each word (with and without the leading-space marker) built up by left-to-right merges. The merges
+   * of the space-marked forms rank first: a piece starting with the marker is then always merged with its right neighbour
+   * before any unmarked pair, so a vocabulary word after a space always becomes its one 'Ġword' token, as in real
+   * RoBERTa vocabularies. (Ranked by first appearance instead, " katherine" lost to the earlier "t h" of "the" and came
+   * out as 6 pieces.) Unmarked forms (a text's first word) still may split where their merges meet earlier ones.
+   */
   private static void bpeVocabulary(List<String> words, Map<String, Integer> vocab, List<double[]> scores,
       List<String> merges) {
     char[] table = byteToChar();
@@ -217,6 +223,7 @@ public enum GeneratedTokenizer {
     bytes.sort(null);
     bytes.forEach(c -> add(vocab, scores, String.valueOf(c), 0));
     Set<String> seenMerges = new LinkedHashSet<>();
+    List<String> unmarked = new ArrayList<>();
     for (String form : forms(words)) {
       boolean suffix = form.startsWith("##");
       String w = suffix ? form.substring(2) : form;
@@ -232,12 +239,13 @@ public enum GeneratedTokenizer {
           String merge = built + " " + next;
           built = built + next;
           if (seenMerges.add(merge)) {
-            merges.add(merge);
+            (v.charAt(0) == table[' '] ? merges : unmarked).add(merge);
           }
           add(vocab, scores, built, 0);
         }
       }
     }
+    merges.addAll(unmarked);
   }
 
   /** Whole words with the word-start marker (score -2), suffixes without it (-3), single characters (-10). */

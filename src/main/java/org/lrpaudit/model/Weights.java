@@ -192,6 +192,18 @@ public final class Weights {
     public int out() {
       return (int) weightT.getShape().get(1);
     }
+
+    /**
+     * Output features [from, to) as a linear layer of their own: views into this layer's weight and bias (no copy; torch's
+     * matmul takes a column slice of a row-major matrix as it is, through the leading dimension). A fused projection
+     * (ModernBERT's Wqkv, GeGLU's Wi) split this way is computed exactly as before, but the backward pass meets no slice
+     * of its output: slicing an output allocates and zero-fills a gradient of the whole fused width per slice, and
+     * multiplies the zeros of parts no gradient reaches (q and k under the AH rule) back through the whole weight.
+     */
+    public Linear columns(long from, long to) {
+      return new Linear(weightT.get(new ai.djl.ndarray.index.NDIndex(":, {}:{}", from, to)),
+          bias == null ? null : bias.get(new ai.djl.ndarray.index.NDIndex("{}:{}", from, to)));
+    }
   }
 
   /** gamma and beta (beta null: no bias) of a LayerNorm over the last axis. */

@@ -32,6 +32,8 @@ import org.apache.spark.sql.types.StructType;
  * Job-level problems (no such path, missing id or text column, a Parquet text column that is not a string) fail here,
  * before any compute, with a message naming the problem. JSON lines are parsed one by one with Jackson, so a malformed line
  * or a text that is not a string becomes an error row naming the file and the line instead of failing the job.
+ * With a pair column (CorpusSource.pairColumn) rows are {@link #INPUT_WITH_PAIR}: the second text of a sentence pair
+ * follows, checked by the same rules as the text (null, empty, invalid Unicode, not a string: an error row).
  */
 public final class CorpusReader {
   public static final StructType INPUT = new StructType(new StructField[] {
@@ -41,6 +43,15 @@ public final class CorpusReader {
       DataTypes.createStructField("input_status", DataTypes.StringType, true),
       DataTypes.createStructField("input_error", DataTypes.StringType, true),
       DataTypes.createStructField("has_text_field", DataTypes.BooleanType, false)});
+
+  /**
+   * INPUT, then the pair's second text and whether the row has the pair field at all (JSON lines may lack it; InputCheck
+   * refuses an input where none has it). The pair sits right after INPUT's columns, where PartitionExplainer (PAIR_AT)
+   * and the Spark ML transformer put it.
+   */
+  public static final StructType INPUT_WITH_PAIR = INPUT
+      .add(DataTypes.createStructField("pair", DataTypes.StringType, true))
+      .add(DataTypes.createStructField("has_pair_field", DataTypes.BooleanType, false));
 
   private final SparkSession spark;
   private final CorpusSource s;
@@ -150,21 +161,55 @@ public final class CorpusReader {
     String idCol = column(df, s.idColumn(), "id");
     String textCol = column(df, s.textColumn(), "text");
     String labelCol = find(df, s.labelColumn());
+    String pairCol = s.pairColumn() == null ? null : column(df, s.pairColumn(), "pair");
     if (needLabel && labelCol == null) {
       throw new JobException("--target label needs a label column '" + s.labelColumn() + "', and the input has none "
           + "(columns: " + String.join(", ", df.columns()) + ")");
     }
     if (typed) {
-      StructField text = df.schema().apply(textCol);
-      if (!text.dataType().equals(DataTypes.StringType)) {
-        throw new JobException("column '" + textCol + "' of " + s.input() + " is " + text.dataType().simpleString()
-            + ", not string: cast it to string first (lrp-audit does not guess how to turn other types into text)");
+      requireString(df, textCol);
+      if (pairCol != null) {
+        requireString(df, pairCol);
       }
     }
     Column label = labelCol == null ? lit(null).cast(DataTypes.StringType) : col(quote(labelCol)).cast(DataTypes.StringType);
     Dataset<Row> three = df.select(col(quote(idCol)).cast(DataTypes.StringType), col(quote(textCol)), label);
-    return three.map((MapFunction<Row, Row>) r -> normalize(r.getString(0), r.getString(1), r.getString(2), needLabel),
-        Encoders.row(INPUT));
+    if (pairCol == null) {
+      return three.map((MapFunction<Row, Row>) r -> normalize(r.getString(0), r.getString(1), r.getString(2), needLabel),
+          Encoders.row(INPUT));
+    }
+    String pairName = s.pairColumn();
+    return three.withColumn("pair", col(quote(pairCol))).map((MapFunction<Row, Row>) r -> withPair(
+        normalize(r.getString(0), r.getString(1), r.getString(2), needLabel), r.getString(3), true, null, pairName),
+        Encoders.row(INPUT_WITH_PAIR));
+  }
+
+  private void requireString(Dataset<Row> df, String column) {
+    StructField field = df.schema().apply(column);
+    if (!field.dataType().equals(DataTypes.StringType)) {
+      throw new JobException("column '" + column + "' of " + s.input() + " is " + field.dataType().simpleString()
+          + ", not string: cast it to string first (lrp-audit does not guess how to turn other types into text)");
+    }
+  }
+
+  /**
+   * An INPUT row extended by its pair (INPUT_WITH_PAIR). problem: what the JSON reader found wrong with the field (missing,
+   * not a string), else null, and the pair is checked here as TextCheck checks texts. The row's own error (id, text,
+   * label) wins over the pair's; a pair with an unpaired surrogate is dropped here, before Spark turns it into '?'.
+   */
+  static Row withPair(Row base, String pair, boolean hasField, RowError problem, String pairColumn) {
+    RowError bad = problem;
+    if (bad == null) {
+      RowError check = TextCheck.check(pair);
+      bad = check == null ? null : new RowError(check.status(), "pair column '" + pairColumn + "': "
+          + (pair == null ? "the pair's second text is null" : check.message()));
+    }
+    if (bad != null) {
+      pair = null;
+    }
+    boolean ok = base.isNullAt(3);
+    return RowFactory.create(base.get(0), base.get(1), base.get(2), ok && bad != null ? bad.status() : base.get(3),
+        ok && bad != null ? bad.message() : base.get(4), base.get(5), pair, hasField);
   }
 
   static Row normalize(String id, String text, String labelRaw, boolean needLabel) {
@@ -199,28 +244,45 @@ public final class CorpusReader {
     String idKey = s.idColumn();
     String textKey = s.textColumn();
     String labelKey = s.labelColumn();
+    String pairKey = s.pairColumn();
     Dataset<Row> lines = spark.read().text(s.input()).select(col("value"), input_file_name().as("file"));
     return lines.map((MapFunction<Row, Row>) r -> parseLine(r.getString(0), r.getString(1), idKey, textKey, labelKey,
-        needLabel), Encoders.row(INPUT));
+        pairKey, needLabel), Encoders.row(pairKey == null ? INPUT : INPUT_WITH_PAIR));
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One JSON line to an input row; never throws. Blank lines become error rows too (rows in == rows out). */
-  static Row parseLine(String line, String file, String idKey, String textKey, String labelKey, boolean needLabel) {
+  /**
+   * One JSON line to an input row: INPUT, or INPUT_WITH_PAIR when pairKey is set (a missing pair field or one that is not
+   * a string makes an error row, as for the text). Never throws; blank lines become error rows too (rows in == rows out).
+   */
+  static Row parseLine(String line, String file, String idKey, String textKey, String labelKey, String pairKey,
+      boolean needLabel) {
     String where = "line \"" + abbreviate(line == null ? "" : line, 60) + "\" of " + file;
     JsonNode node;
     try {
       node = JSON.readTree(line == null ? "" : line.replace("\uFEFF", ""));
     } catch (JsonProcessingException e) {
-      return malformed("not valid JSON (" + e.getOriginalMessage() + "): " + where);
+      return malformed("not valid JSON (" + e.getOriginalMessage() + "): " + where, pairKey);
     }
     if (node == null || node.isMissingNode()) {
-      return malformed("empty line in " + file);
+      return malformed("empty line in " + file, pairKey);
     }
     if (!node.isObject()) {
-      return malformed("a JSON " + node.getNodeType().toString().toLowerCase(Locale.ROOT) + ", not an object: " + where);
+      return malformed("a JSON " + node.getNodeType().toString().toLowerCase(Locale.ROOT) + ", not an object: " + where,
+          pairKey);
     }
+    Row row = parseObject(node, idKey, textKey, labelKey, needLabel);
+    if (pairKey == null) {
+      return row;
+    }
+    JsonNode p = node.get(pairKey);
+    RowError problem = p == null ? new RowError(RowError.NULL_TEXT, "the line has no field '" + pairKey + "'")
+        : p.isTextual() || p.isNull() ? null : notAString(pairKey, p);
+    return withPair(row, p != null && p.isTextual() ? p.textValue() : null, p != null, problem, pairKey);
+  }
+
+  private static Row parseObject(JsonNode node, String idKey, String textKey, String labelKey, boolean needLabel) {
     JsonNode idNode = node.get(idKey);
     String id = idNode == null || idNode.isNull() ? null : idNode.isValueNode() ? idNode.asText() : idNode.toString();
     JsonNode t = node.get(textKey);
@@ -228,9 +290,8 @@ public final class CorpusReader {
     String labelRaw = l == null || l.isNull() ? null : l.isIntegralNumber() || l.isTextual() ? l.asText() : l.toString();
     Row base = normalize(id, t != null && t.isTextual() ? t.textValue() : null, labelRaw, needLabel);
     if (t != null && !t.isTextual() && !t.isNull() && base.isNullAt(3)) {
-      return RowFactory.create(id, null, base.get(2), RowError.INVALID_TEXT, "'" + textKey + "' is a JSON "
-          + t.getNodeType().toString().toLowerCase(Locale.ROOT) + " (" + abbreviate(t.toString(), 40) + "), not a string",
-          true);
+      RowError e = notAString(textKey, t);
+      return RowFactory.create(id, null, base.get(2), e.status(), e.message(), true);
     }
     if (t == null) {
       return RowFactory.create(id, null, base.get(2), base.isNullAt(3) ? RowError.NULL_TEXT : base.get(3),
@@ -239,8 +300,15 @@ public final class CorpusReader {
     return base;
   }
 
-  private static Row malformed(String message) {
-    return RowFactory.create(null, null, null, RowError.MALFORMED_LINE, message, false);
+  /** invalid_text: a JSON value that is not a string; we never guess a text from it. */
+  private static RowError notAString(String key, JsonNode v) {
+    return new RowError(RowError.INVALID_TEXT, "'" + key + "' is a JSON " + v.getNodeType().toString()
+        .toLowerCase(Locale.ROOT) + " (" + abbreviate(v.toString(), 40) + "), not a string");
+  }
+
+  private static Row malformed(String message, String pairKey) {
+    Row row = RowFactory.create(null, null, null, RowError.MALFORMED_LINE, message, false);
+    return pairKey == null ? row : withPair(row, null, false, null, pairKey);
   }
 
   private String column(Dataset<Row> df, String name, String role) {

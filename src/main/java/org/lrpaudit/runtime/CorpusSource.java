@@ -10,14 +10,22 @@ import java.util.regex.Pattern;
  * @param input a file or folder on any Hadoop FileSystem
  * @param inputFormat auto, tsv, jsonl, or a Spark data source name (parquet, csv, json, orc, delta, avro, ...)
  * @param needLabel the stage needs a gold label per row (a label column must exist)
+ * @param pairColumn the column holding the second text of a sentence pair (NLI: text = premise, pair = hypothesis), or
+ *     null for single texts; when set, the column must exist and a row without a usable pair is an error row
  */
 public record CorpusSource(String input, String inputFormat, String idColumn, String textColumn, String labelColumn,
-    boolean needLabel) implements Serializable {
+    boolean needLabel, String pairColumn) implements Serializable {
   /** --input-format: auto, tsv, jsonl, or a Spark data source name (parquet, csv, json, orc, delta, avro, ...). */
   public static final Pattern DATA_SOURCE = Pattern.compile("[a-z][a-z0-9_.]*");
 
   public CorpusSource {
     checkFormat(inputFormat);
+  }
+
+  /** A corpus of single texts (no pair column). */
+  public CorpusSource(String input, String inputFormat, String idColumn, String textColumn, String labelColumn,
+      boolean needLabel) {
+    this(input, inputFormat, idColumn, textColumn, labelColumn, needLabel, null);
   }
 
   /** The corpus at input with the default layout: format detected, columns id, text and label, labels optional. */

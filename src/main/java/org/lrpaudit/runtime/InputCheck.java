@@ -18,9 +18,23 @@ public final class InputCheck {
 
   /** Also refuses an input where no row has a gold label (a class index) when labelColumn is not null. */
   public static long count(Dataset<Row> corpus, String input, String idColumn, String textColumn, String labelColumn) {
+    return count(corpus, input, idColumn, textColumn, labelColumn, null);
+  }
+
+  /**
+   * The corpus read from source (CorpusReader's rows); with a pair column also refuses an input where no row has the pair
+   * field (JSON lines have no header: a misnamed --pair-column would otherwise make every row an error row).
+   */
+  public static long count(Dataset<Row> corpus, CorpusSource source) {
+    return count(corpus, source.input(), source.idColumn(), source.textColumn(), null, source.pairColumn());
+  }
+
+  private static long count(Dataset<Row> corpus, String input, String idColumn, String textColumn, String labelColumn,
+      String pairColumn) {
     Row counts;
     try {
-      counts = corpus.selectExpr("count(*)", "count_if(has_text_field)", "count(id)", "count(label)").first();
+      counts = corpus.selectExpr("count(*)", "count_if(has_text_field)", "count(id)", "count(label)",
+          pairColumn == null ? "0L" : "count_if(has_pair_field)").first();
     } catch (Exception e) { // SparkException is thrown unchecked from Scala
       throw new JobException("cannot read input " + input + ": " + JobException.rootMessage(e), e);
     }
@@ -37,6 +51,10 @@ public final class InputCheck {
     if (rows > 0 && labelColumn != null && counts.getLong(3) == 0) {
       throw new JobException("input " + input + " has no gold label (a class index) in '" + labelColumn + "' in any of "
           + "its " + rows + " rows; name the label column with --label-column");
+    }
+    if (rows > 0 && pairColumn != null && counts.getLong(4) == 0) {
+      throw new JobException("input " + input + " has no pair column '" + pairColumn + "' in any row; name the field "
+          + "holding the second text with --pair-column");
     }
     return rows;
   }

@@ -8,14 +8,14 @@ import java.util.Map;
 
 /**
  * A data folder with small lexicons written by the tests (the layout jobs/setup-data makes, without third-party data),
- * read through the shipped conf/lexicons/lexicons.conf.
+ * read through the shipped conf/lexicons/lexicons.conf. Public for the end-to-end tests of other packages.
  */
-final class AnnotateFixtures {
+public final class AnnotateFixtures {
   static final Path SHIPPED = Path.of("conf", "lexicons", "lexicons.conf");
 
-  static final List<String> FEMALE = List.of("Alice", "Emma", "Zoë", "Ann", "Anne", "Jo", "Georgia", "Rose", "Grace",
+  public static final List<String> FEMALE = List.of("Alice", "Emma", "Zoë", "Ann", "Anne", "Jo", "Georgia", "Rose", "Grace",
       "January", "Le", "Hanna", "Katherine");
-  static final List<String> MALE = List.of("Bob", "Will", "Bill", "Woody", "Denver", "Omar", "Hugo", "Floyd");
+  public static final List<String> MALE = List.of("Bob", "Will", "Bill", "Woody", "Denver", "Omar", "Hugo", "Floyd");
   static final List<String> AMBIGUOUS = List.of("Sam", "Alex", "Jordan");
   /** Per-language first names (conf/lexicons/lexicons.conf: language = de, es, fr). */
   static final Map<String, List<List<String>>> BY_LANGUAGE = Map.of(
@@ -33,7 +33,7 @@ final class AnnotateFixtures {
   private AnnotateFixtures() {
   }
 
-  static Path dataDir(Path dir) throws IOException {
+  public static Path dataDir(Path dir) throws IOException {
     Path lex = Files.createDirectories(dir.resolve("lexicons"));
     write(lex.resolve("female_first_names.txt"), FEMALE);
     write(lex.resolve("male_first_names.txt"), MALE);

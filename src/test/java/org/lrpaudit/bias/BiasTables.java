@@ -57,7 +57,7 @@ final class BiasTables {
       if (d.units() != null) {
         units = new ArrayList<>();
         for (Unit u : d.units()) {
-          units.add(RowFactory.create(u.token(), u.start(), u.end(), u.relevance()));
+          units.add(RowFactory.create(u.token(), u.start(), u.end(), u.relevance(), 0));
         }
       }
       boolean ok = d.status().equals("ok");

@@ -7,15 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.lrpaudit.annotate.AnnotateFixtures;
+import org.lrpaudit.api.ExplainOptions;
+import org.lrpaudit.api.RelevanceModel;
+import org.lrpaudit.api.TextRelevance;
 import org.lrpaudit.cli.Main;
+import org.lrpaudit.explain.TokenRelevance;
 import org.lrpaudit.model.ModelFamilies;
 import org.lrpaudit.model.RandomCheckpoint;
 
@@ -24,9 +35,17 @@ import org.lrpaudit.model.RandomCheckpoint;
  * explains a small corpus with the explain job and is evaluated by the faithfulness job. Checked on what the jobs wrote:
  * every input row comes out once per method, every row ok, token relevance sums to relevance_sum, and lrp-ah-ln's
  * relevance_sum equals the explained logit (conservation holds on a bias-free model of every family).
+ * For RoBERTa (byte-level BPE) and DeBERTa-v2 (Unigram), also sentence pairs through the explain job against the Java
+ * API, and annotate then bias, with every mention's relevance recomputed from the relevance table's tokens.
  */
 class FamiliesEndToEndTest {
   private static final int TEXTS = 24;
+  private static final int PAIRS = 8;
+  /** --max-chars of the pair test: only its last premise is longer. */
+  private static final int MAX_CHARS = 150;
+  /** Pair rows that cannot be explained, by id, with the status each must get. */
+  private static final Map<String, String> BAD_PAIRS = Map.of("b-null", "null_text", "b-missing", "null_text",
+      "b-empty", "empty_text", "b-space", "empty_text", "b-number", "invalid_text", "b-surrogate", "invalid_unicode");
 
   @TempDir
   static Path tmp;
@@ -85,5 +104,182 @@ class FamiliesEndToEndTest {
     assertTrue(texts.stream().allMatch(r -> r.getString(1).equals("ok")), type + ": every evaluated text ok");
     System.out.printf("E2E-FIGURE %s explain+evaluate ok, %d texts, lrp-ah-ln worst relative conservation error %.2e%n",
         type, TEXTS, worst);
+  }
+
+  /**
+   * A corpus of sentence pairs (premise in text, hypothesis in its own column) through the explain job with --pair-col
+   * gives, row for row, the relevance the Java API gives the same pairs: every token (text, offsets, segment) and its
+   * relevance within 1e-6; pairs without a usable second text become error rows with the text rules' statuses.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"roberta", "deberta-v2"})
+  void pairCorpusGivesTheJavaApisRelevance(String type) throws IOException {
+    Path model = RandomCheckpoint.write(RandomCheckpoint.spec(type, 2, 32, 4, 64, true, 37), tmp.resolve(type + "-p"));
+    List<String> premises = new ArrayList<>(SparkTests.sentences(PAIRS, 12, 5));
+    List<String> hypotheses = SparkTests.sentences(PAIRS, 8, 6);
+    // The last premise is longer than --max-chars: the job cuts it (and flags the row truncated); the pair's tokens must
+    // keep their segments through the cut.
+    premises.set(PAIRS - 1, String.join(" ", SparkTests.sentences(4, 12, 7)) + " " + "a good film ".repeat(20).strip());
+    assertTrue(premises.get(PAIRS - 1).length() > MAX_CHARS
+        && premises.subList(0, PAIRS - 1).stream().allMatch(p -> p.length() <= MAX_CHARS));
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < PAIRS; i++) {
+      lines.add("{\"id\": \"p" + i + "\", \"text\": \"" + premises.get(i) + "\", \"hypothesis\": \""
+          + hypotheses.get(i) + "\"}");
+    }
+    for (String bad : List.of("\"hypothesis\": null", "", "\"hypothesis\": \"\"", "\"hypothesis\": \"  \"",
+        "\"hypothesis\": 5", "\"hypothesis\": \"a \\ud800 film\"")) {
+      String id = List.of("b-null", "b-missing", "b-empty", "b-space", "b-number", "b-surrogate").get(lines.size() - PAIRS);
+      lines.add("{\"id\": \"" + id + "\", \"text\": \"a good film\"" + (bad.isEmpty() ? "" : ", " + bad) + "}");
+    }
+    Path input = Files.write(tmp.resolve(type + "-pairs.jsonl"), lines);
+    Path out = tmp.resolve(type + "-pair-relevance");
+    assertEquals(0, Main.run("explain", "--model", model.toString(), "--input", input.toString(), "--output",
+        out.toString(), "--run-id", "r", "--pair-col", "hypothesis", "--max-length", "64", "--partitions", "2", "--conf",
+        Files.writeString(tmp.resolve(type + "-pairs.properties"), "max-chars = " + MAX_CHARS + "\n").toString()));
+    Map<String, Row> rows = new TreeMap<>();
+    for (Row r : spark.read().parquet(out.toString()).where(col("run_id").equalTo("r"))
+        .select("id", "status", "explained_logit", "tokens", "truncated").collectAsList()) {
+      assertEquals(null, rows.put(r.getString(0), r), "one row per id");
+    }
+    assertEquals(PAIRS + BAD_PAIRS.size(), rows.size(), "rows in == rows out");
+    BAD_PAIRS.forEach((id, status) -> assertEquals(status, rows.get(id).getString(1), id));
+
+    double worst = 0;
+    try (RelevanceModel api = RelevanceModel.load(model.toString(), new ExplainOptions("lrp-ah-ln", "predicted", 64,
+        4096))) {
+      List<String> cut = premises.stream().map(p -> p.substring(0, Math.min(p.length(), MAX_CHARS))).toList();
+      List<TextRelevance> expected = api.explainPairs(cut, hypotheses);
+      for (int i = 0; i < PAIRS; i++) {
+        Row r = rows.get("p" + i);
+        assertEquals("ok", r.getString(1), "p" + i);
+        assertEquals(i == PAIRS - 1, r.getBoolean(4), "p" + i + " truncated");
+        assertEquals(expected.get(i).explanation().explainedLogit(), r.getDouble(2), 1e-6, "p" + i + " logit");
+        List<TokenRelevance> want = expected.get(i).tokens();
+        List<Row> got = r.getList(3);
+        assertEquals(want.size(), got.size(), "p" + i + " tokens");
+        for (int t = 0; t < want.size(); t++) {
+          TokenRelevance w = want.get(t);
+          Row g = got.get(t);
+          String where = "p" + i + " token " + t;
+          assertEquals(w.token(), g.getString(0), where);
+          assertEquals(List.of(w.start(), w.end(), w.segment()), List.of(g.getInt(1), g.getInt(2),
+              g.getInt(g.fieldIndex("segment"))), where + " offsets and segment");
+          assertEquals(w.relevance(), g.getDouble(3), 1e-6, where);
+          worst = Math.max(worst, Math.abs(w.relevance() - g.getDouble(3)));
+        }
+        // The second segment is there, and its offsets index the hypothesis.
+        String hypothesis = hypotheses.get(i);
+        List<Row> second = got.stream().filter(g -> g.getInt(4) == 1 && g.getInt(2) > g.getInt(1)).toList();
+        assertTrue(!second.isEmpty(), "p" + i + " has hypothesis tokens");
+        assertEquals(hypothesis.replace(" ", ""), second.stream().map(g -> hypothesis.substring(g.getInt(1), g.getInt(2))
+            .strip()).collect(Collectors.joining()), "p" + i + " hypothesis tokens cover the hypothesis");
+      }
+    }
+    System.out.printf("E2E-FIGURE %s pairs: %d pair rows equal the Java API's (worst token difference %.2e), %d bad "
+        + "pair rows with their statuses%n", type, PAIRS, worst, BAD_PAIRS.size());
+  }
+
+  /** A --pair-col the input lacks stops the job before any work, naming the column (CSV: the header; JSON lines: no row). */
+  @Test
+  void missingPairColumnIsRefusedUpFront() throws IOException {
+    Path csv = Files.writeString(tmp.resolve("no-pair.csv"), "id,text\na,a good film\n");
+    Path out = tmp.resolve("no-pair-out");
+    assertEquals(2, Main.run("explain", "--model", SparkTests.model().toString(), "--input", csv.toString(),
+        "--output", out.toString(), "--pair-col", "hypothesis"));
+    assertTrue(!Files.exists(out.resolve("run_id=r")));
+    for (Path input : List.of(csv, corpus)) {
+      RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> SparkTests.run(
+          spark, input, out, "run-id", "r", "pair-column", "hypothesis"));
+      assertTrue(e.getMessage().contains("pair column 'hypothesis'") && e.getMessage().contains("--pair-column"),
+          e.getMessage());
+      assertTrue(!Files.exists(out.resolve("run_id=r")), "nothing written");
+    }
+  }
+
+  /**
+   * explain, annotate, bias from the command line on a family whose tokenizer is not WordPiece: every name the lexicons
+   * hold is found, its relevance in bias_stats (term rows: one mention per term, --unit tokens) equals the sum of the
+   * relevance of the tokens overlapping its span in the relevance table, recomputed here, and the name is one token
+   * ('Ġname' in RoBERTa's byte-level BPE after a space, '▁name' in DeBERTa's Unigram) whose span ends where the name does.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"roberta", "deberta-v2"})
+  void annotateAndBiasFindNamesInTheFamilysTokens(String type) throws IOException {
+    // Lowercase, as the generated vocabularies are (annotate matches names in any case unless they are English words).
+    List<String> names = new ArrayList<>();
+    for (String n : List.of("Alice", "Emma", "Hanna", "Katherine", "Bob", "Omar", "Hugo", "Floyd")) {
+      assertTrue(AnnotateFixtures.FEMALE.contains(n) || AnnotateFixtures.MALE.contains(n), n);
+      names.add(n.toLowerCase(java.util.Locale.ROOT));
+    }
+    List<String> words = new ArrayList<>(RandomCheckpoint.DEMO_WORDS);
+    words.addAll(names);
+    Path model = RandomCheckpoint.write(new RandomCheckpoint.Spec(type, 2, 32, 4, 64, 128, 2, "gelu", true, 41, words),
+        tmp.resolve(type + "-names"));
+    // No lexicon term in them (the demo words hold "emma" and "france", which annotate would find too).
+    List<String> filler = List.of("the film was good", "i loved the music", "a boring plot", "the cast was great",
+        "what a mess", "we liked the ending", "a slow story", "the actors were brilliant");
+    List<String> lines = new ArrayList<>(List.of("id,text"));
+    Map<String, int[]> spans = new TreeMap<>(); // id -> the name's [start, end)
+    for (int i = 0; i < names.size(); i++) {
+      // The first name opens its text (no space before it), one is followed by a comma, the others follow a space.
+      String before = i == 0 ? "" : filler.get(i) + " ";
+      String text = before + names.get(i) + (i == 1 ? ", " : " ") + filler.get((i + 1) % names.size());
+      spans.put("n" + i, new int[] {before.length(), before.length() + names.get(i).length()});
+      lines.add("n" + i + ",\"" + text + "\"");
+    }
+    Path input = Files.write(tmp.resolve(type + "-names.csv"), lines);
+    Path relevance = tmp.resolve(type + "-names-relevance");
+    Path annotated = tmp.resolve(type + "-names-annotated");
+    Path bias = tmp.resolve(type + "-names-bias");
+    Path data = AnnotateFixtures.dataDir(tmp.resolve(type + "-lexicon-data"));
+    assertEquals(0, Main.run("explain", "--model", model.toString(), "--input", input.toString(), "--output",
+        relevance.toString(), "--run-id", "r", "--max-length", "64"));
+    assertEquals(0, Main.run("annotate", "--input", input.toString(), "--output", annotated.toString(), "--data",
+        data.toString()));
+    assertEquals(0, Main.run("bias", "--relevance", relevance.toString(), "--mentions",
+        annotated.resolve("mentions").toString(), "--output", bias.toString(), "--unit", "tokens", "--replicates", "20",
+        "--permutations", "20"));
+
+    Map<String, String> found = new TreeMap<>();
+    for (Row m : spark.read().parquet(annotated.resolve("mentions").toString()).select("id", "start", "end", "surface")
+        .collectAsList()) {
+      found.put(m.getString(0), m.getInt(1) + " " + m.getInt(2) + " " + m.getString(3));
+    }
+    Map<String, String> planted = new TreeMap<>();
+    spans.forEach((id, s) -> planted.put(id, s[0] + " " + s[1] + " " + names.get(Integer.parseInt(id.substring(1)))));
+    assertEquals(planted, found, "annotate finds every name at its span");
+
+    Map<String, Double> expected = new TreeMap<>(); // term -> relevance of the tokens over its one mention
+    int oneToken = 0;
+    for (Row r : spark.read().parquet(relevance.toString()).select("id", "status", "tokens").collectAsList()) {
+      assertEquals("ok", r.getString(1), r.getString(0));
+      int[] span = spans.get(r.getString(0));
+      String name = names.get(Integer.parseInt(r.getString(0).substring(1)));
+      List<Row> over = r.<Row>getList(2).stream().filter(t -> t.getInt(1) < span[1] && t.getInt(2) > span[0]).toList();
+      String where = type + " " + r.getString(0) + " '" + name + "': " + over;
+      if (span[0] == 0 && type.equals("roberta")) {
+        // The text's first word has no leading space: unmarked BPE pieces, which together are exactly the name.
+        assertEquals(name, over.stream().map(t -> t.getString(0)).collect(Collectors.joining()), where);
+        assertEquals(span[0], over.get(0).getInt(1), where);
+      } else {
+        assertEquals(1, over.size(), where + ": one token");
+        assertEquals((type.equals("roberta") ? "\u0120" : "\u2581") + name, over.get(0).getString(0), where);
+      }
+      assertEquals(span[1], over.get(over.size() - 1).getInt(2), where + ": the tokens end where the name does");
+      expected.put(name, over.stream().mapToDouble(t -> t.getDouble(3)).sum());
+      oneToken += over.size() == 1 ? 1 : 0;
+    }
+    Map<String, Double> got = new TreeMap<>();
+    for (Row r : spark.read().parquet(bias.resolve("bias_stats").toString())
+        .where("section = 'term' AND statistic = 'mean_relevance' AND predicted_class = 'all'")
+        .select("term", "value", "n").collectAsList()) {
+      assertEquals(1L, r.getLong(2), r.getString(0));
+      got.put(r.getString(0), r.getDouble(1));
+    }
+    assertEquals(expected.keySet(), got.keySet(), "one term row per name");
+    expected.forEach((term, v) -> assertEquals(v, got.get(term), 1e-9, type + " " + term));
+    System.out.printf("E2E-FIGURE %s annotate+bias: %d names found, %d of them one token, bias_stats term relevance = "
+        + "the relevance table's token sums (1e-9)%n", type, names.size(), oneToken);
   }
 }

@@ -1,7 +1,6 @@
 package org.lrpaudit.model.family;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -83,15 +82,14 @@ public final class ModernBertFamily implements ModelFamily {
     for (int i = 0; i < c.numLayers(); i++) {
       String p = "model.layers." + i + ".";
       boolean global = i % every == 0;
-      layers.add(new Layer(
-          i == 0 ? null : norm(w, p + "attn_norm", d, eps, normBias),
-          linear(w, p + "attn.Wqkv", d, 3 * d, attnBias),
-          linear(w, p + "attn.Wo", d, d, attnBias),
-          norm(w, p + "mlp_norm", d, eps, normBias),
-          linear(w, p + "mlp.Wi", d, 2 * inner, mlpBias),
-          linear(w, p + "mlp.Wo", inner, d, mlpBias),
-          c.numHeads(), global ? -1 : window, global ? globalTheta : localTheta,
-          Activations.byName(c.hiddenAct())));
+      Weights.LayerNormParams attnNorm = i == 0 ? null : norm(w, p + "attn_norm", d, eps, normBias);
+      Weights.Linear wqkv = linear(w, p + "attn.Wqkv", d, 3 * d, attnBias);
+      Weights.Linear wo = linear(w, p + "attn.Wo", d, d, attnBias);
+      Weights.LayerNormParams mlpNorm = norm(w, p + "mlp_norm", d, eps, normBias);
+      Weights.Linear wi = linear(w, p + "mlp.Wi", d, 2 * inner, mlpBias);
+      layers.add(new Layer(attnNorm, wqkv.columns(0, d), wqkv.columns(d, 2L * d), wqkv.columns(2L * d, 3L * d), wo,
+          mlpNorm, wi.columns(0, inner), wi.columns(inner, 2L * inner), linear(w, p + "mlp.Wo", inner, d, mlpBias),
+          c.numHeads(), global ? -1 : window, global ? globalTheta : localTheta, Activations.byName(c.hiddenAct())));
     }
     w.requireNoUnusedLayers(List.of("model.layers."), c.numLayers());
     Weights.LayerNormParams finalNorm = norm(w, "model.final_norm", d, eps, normBias);
@@ -110,48 +108,51 @@ public final class ModernBertFamily implements ModelFamily {
     return bias ? w.layerNorm(prefix, size, eps) : w.layerNormNoBias(prefix, size, eps);
   }
 
-  /** One pre-norm block; window -1 for global attention, else the largest |i - j| a query may attend to. */
-  record Layer(Weights.LayerNormParams attnNorm, Weights.Linear wqkv, Weights.Linear wo, Weights.LayerNormParams mlpNorm,
-      Weights.Linear wi, Weights.Linear mlpWo, int heads, int window, double ropeTheta,
-      UnaryOperator<NDArray> activation) {
+  /**
+   * One pre-norm block; window -1 for global attention, else the largest |i - j| a query may attend to. Wqkv and the
+   * GeGLU's Wi are held as their column parts (Weights.Linear.columns: views, same values) so that no activation is sliced.
+   */
+  record Layer(Weights.LayerNormParams attnNorm, Weights.Linear wq, Weights.Linear wk, Weights.Linear wv,
+      Weights.Linear wo, Weights.LayerNormParams mlpNorm, Weights.Linear wiInput, Weights.Linear wiGate,
+      Weights.Linear mlpWo, int heads, int window, double ropeTheta, UnaryOperator<NDArray> activation) {
 
-    NDArray forward(NDArray h, NDArray maskBias, PropagationRules rules, AttentionHook hook, int index) {
+    /** attentionBias: the padding mask, plus the window for a local layer; rope: cos and sin for this layer's theta. */
+    NDArray forward(NDArray h, NDArray attentionBias, NDArray[] rope, PropagationRules rules, AttentionHook hook,
+        int index) {
       long d = h.getShape().get(2);
-      long l = h.getShape().get(1);
       NDArray x = attnNorm == null ? h
           : rules.layerNorm(h, attnNorm.gamma(), attnNorm.beta(), attnNorm.eps()); // rule point: LN
-      NDArray qkv = wqkv.apply(x);
-      NDArray q = Attention.split(qkv.get(new NDIndex("..., 0:{}", d)), heads);
-      NDArray k = Attention.split(qkv.get(new NDIndex("..., {}:{}", d, 2 * d)), heads);
-      NDArray v = Attention.split(qkv.get(new NDIndex("..., {}:", 2 * d)), heads);
-      NDArray[] cosSin = rotary(h.getManager(), (int) l, (int) (d / heads), ropeTheta, h.getDataType());
-      q = rotate(q, cosSin);
-      k = rotate(k, cosSin);
+      NDArray q = rotate(Attention.split(wq.apply(x), heads), rope);
+      NDArray k = rotate(Attention.split(wk.apply(x), heads), rope);
+      NDArray v = Attention.split(wv.apply(x), heads);
       NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).divi(Constants.of(q, Math.sqrt((double) d / heads)));
-      NDArray bias = window < 0 ? maskBias : maskBias.add(windowBias(h.getManager(), (int) l, window, h.getDataType()));
-      NDArray ctx = Attention.context(scores, bias, v, rules, hook, index); // rule point: AH (inside)
+      NDArray ctx = Attention.context(scores, attentionBias, v, rules, hook, index); // rule point: AH (inside)
       NDArray h1 = h.add(wo.apply(ctx));
       NDArray y = rules.layerNorm(h1, mlpNorm.gamma(), mlpNorm.beta(), mlpNorm.eps()); // rule point: LN
-      NDArray both = wi.apply(y);
-      long inner = both.getShape().get(2) / 2;
-      NDArray input = both.get(new NDIndex("..., 0:{}", inner));
-      NDArray gate = both.get(new NDIndex("..., {}:", inner));
+      NDArray input = wiInput.apply(y);
+      NDArray gate = wiGate.apply(y);
       NDArray activated = rules.activation(input, activation); // rule point: identity for activations
       NDArray product = rules.gate(activated, gate); // rule point: uniform rule for the GeGLU gate
       return h1.add(mlpWo.apply(product));
     }
 
-    /** q * cos + rotate_half(q) * sin, with rotate_half(x) = cat(-x2, x1) over the two halves of the head dimension. */
-    private static NDArray rotate(NDArray x, NDArray[] cosSin) {
-      long half = x.getShape().get(3) / 2;
-      NDArray x1 = x.get(new NDIndex("..., 0:{}", half));
-      NDArray x2 = x.get(new NDIndex("..., {}:", half));
-      NDArray rotated = NDArrays.concat(new ai.djl.ndarray.NDList(x2.neg(), x1), -1);
-      return x.mul(cosSin[0]).add(rotated.mul(cosSin[1]));
+    /**
+     * q * cos + rotate_half(q) * sin, with rotate_half(x) = cat(-x2, x1) over the two halves of the head dimension,
+     * computed as swap(x) * signedSin with swap(x) = cat(x2, x1) (a reshape and a flip) and the sign in the table:
+     * (-x2) * sin and x2 * (-sin) are the same float, and the flip's backward is a flip, where slicing x1 and x2 costs a
+     * zero-filled gradient of x's size per slice when q and k are differentiated (gi, lrp-ln).
+     */
+    private static NDArray rotate(NDArray x, NDArray[] cosSignedSin) {
+      Shape s = x.getShape();
+      NDArray swapped = x.reshape(new Shape(s.get(0), s.get(1), s.get(2), 2, s.get(3) / 2)).flip(3).reshape(s);
+      return x.mul(cosSignedSin[0]).add(swapped.mul(cosSignedSin[1]));
     }
 
-    /** cos and sin [L, dh] of positions 0..L-1 at inv_freq_j = theta^(-2j/dh), each frequency used for both halves. */
-    private static NDArray[] rotary(NDManager m, int l, int dh, double theta, DataType type) {
+    /**
+     * cos and signed sin [L, dh] of positions 0..L-1 at inv_freq_j = theta^(-2j/dh), each frequency used for both halves;
+     * the sin of the first half negated (rotate_half's minus, see rotate).
+     */
+    static NDArray[] rotary(NDManager m, int l, int dh, double theta, DataType type) {
       double[] cos = new double[l * dh];
       double[] sin = new double[l * dh];
       for (int pos = 0; pos < l; pos++) {
@@ -160,7 +161,8 @@ public final class ModernBertFamily implements ModelFamily {
           float invFreq = (float) (1.0 / Math.pow(theta, (float) (2 * j) / dh));
           float angle = pos * invFreq;
           cos[pos * dh + j] = cos[pos * dh + j + dh / 2] = Math.cos(angle);
-          sin[pos * dh + j] = sin[pos * dh + j + dh / 2] = Math.sin(angle);
+          sin[pos * dh + j + dh / 2] = Math.sin(angle);
+          sin[pos * dh + j] = -sin[pos * dh + j + dh / 2];
         }
       }
       return new NDArray[] {m.create(cos, new Shape(l, dh)).toType(type, false),
@@ -168,7 +170,7 @@ public final class ModernBertFamily implements ModelFamily {
     }
 
     /** [1, 1, L, L]: 0 where |i - j| &lt;= window, the most negative finite value elsewhere. */
-    private static NDArray windowBias(NDManager m, int l, int window, DataType type) {
+    static NDArray windowBias(NDManager m, int l, int window, DataType type) {
       double lowest = type == DataType.FLOAT64 ? -Double.MAX_VALUE : -Float.MAX_VALUE;
       double[] b = new double[l * l];
       for (int i = 0; i < l; i++) {
@@ -192,8 +194,19 @@ public final class ModernBertFamily implements ModelFamily {
     @Override
     public NDArray encode(NDArray h0, NDArray maskBias, PropagationRules rules, AttentionHook hook) {
       NDArray h = h0;
+      // Rotary tables and the window mask depend only on the length, theta and window: made once per batch, not per
+      // layer (all global layers share one theta, all local layers the other and the window).
+      NDManager m = h0.getManager();
+      int l = (int) h0.getShape().get(1);
+      java.util.Map<Double, NDArray[]> rope = new java.util.HashMap<>();
+      java.util.Map<Integer, NDArray> bias = new java.util.HashMap<>();
       for (int i = 0; i < layers.size(); i++) {
-        h = layers.get(i).forward(h, maskBias, rules, hook, i);
+        Layer layer = layers.get(i);
+        NDArray[] cosSin = rope.computeIfAbsent(layer.ropeTheta(), theta -> Layer.rotary(m, l,
+            (int) (h0.getShape().get(2) / layer.heads()), theta, h0.getDataType()));
+        NDArray attentionBias = layer.window() < 0 ? maskBias : bias.computeIfAbsent(layer.window(),
+            w -> maskBias.add(Layer.windowBias(m, l, w, h0.getDataType())));
+        h = layer.forward(h, attentionBias, cosSin, rules, hook, i);
       }
       return rules.layerNorm(h, finalNorm.gamma(), finalNorm.beta(), finalNorm.eps()); // rule point: LN
     }
