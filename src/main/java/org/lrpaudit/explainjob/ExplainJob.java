@@ -9,7 +9,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.explain.Target;
@@ -27,11 +26,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The explain job: corpus -> relevance table. Checks everything that can make the job fail before any compute (model,
- * target, output, input columns, input readable), then explains partition by partition, writes through Spark's commit
- * protocol into the run's partition, and counts the committed rows: rows out must equal rows in x methods.
+ * target, output, input columns, input readable), then explains the corpus rows with ExplainColumn (the code path of the
+ * Spark ML Transformer, RelevanceExplainer), flattens the explanations into the relevance table, writes through
+ * Spark's commit protocol into the run's partition, and counts the committed rows: rows out must equal rows in x
+ * methods.
  */
 public final class ExplainJob {
   private static final Logger LOG = LoggerFactory.getLogger(ExplainJob.class);
+  /** The explanation column between explaining and flattening (not in CorpusReader.INPUT, so it cannot clash). */
+  private static final String EXPLANATION = "explanation";
   private final SparkSession spark;
 
   public ExplainJob(SparkSession spark) {
@@ -72,8 +75,11 @@ public final class ExplainJob {
     Dataset<Row> parts = partitions == inputPartitions ? input : input.repartition(partitions);
     JobMetrics metrics = new JobMetrics(spark.sparkContext(), s.methods());
     int threads = TorchThreads.perTask(spark.sparkContext().getConf());
-    Dataset<Row> relevance = parts.mapPartitions(new PartitionExplainer(s, threads, metrics),
-        Encoders.row(RelevanceTable.SCHEMA));
+    // The Transformer's code path (ExplainColumn, as RelevanceExplainer runs it), flattened into the table.
+    ExplainColumn.Columns columns = s.pairColumn() == null ? ExplainColumn.Columns.CORPUS
+        : ExplainColumn.Columns.CORPUS_WITH_PAIR;
+    Dataset<Row> explained = ExplainColumn.append(parts, s, columns, EXPLANATION, threads, metrics);
+    Dataset<Row> relevance = RelevanceTable.of(explained, EXPLANATION, s.methods().size(), s.runId());
     long t1 = System.nanoTime();
     long expected = rowsIn * s.methods().size();
     Path staging = table.stagingPath();

@@ -1,16 +1,17 @@
 package org.lrpaudit.explainjob;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.lrpaudit.explain.Explanation;
-import org.lrpaudit.explain.TokenRelevance;
-import org.lrpaudit.runtime.RowError;
-import scala.collection.JavaConverters;
 
 /**
  * The relevance table (architecture.md): one row per input row and method, partitioned by run_id and method. The README
@@ -54,40 +55,18 @@ public final class RelevanceTable {
 
   private RelevanceTable() {}
 
-  /** An explained row (status ok). */
-  public static Row ok(String id, Integer label, Explanation e, int textLength, String runId) {
-    return RowFactory.create(id, label, OK, null, e.modelId(), e.predicted(), e.predictedLabel(), e.explainedClass(),
-        e.explainedLabel(), e.explainedLogit(), floats(e.logits()), tokens(e.tokens()), tokens(e.words()),
-        e.relevanceSum(), e.conservationGap(), e.truncated(), textLength, e.tokens().size(), runId, e.method());
-  }
-
-  /** A forward-only row (method "forward"): logits and prediction, no relevance. */
-  public static Row forward(String id, Integer label, String modelId, float[] logits, int predicted,
-      String predictedLabel, boolean truncated, int textLength, int numTokens, String runId) {
-    return RowFactory.create(id, label, OK, null, modelId, predicted, predictedLabel, null, null, null, floats(logits),
-        null, null, null, null, truncated, textLength, numTokens, runId, ExplainSettings.FORWARD);
-  }
-
-  /** An error row: status is the error code, error its message; what is known of the text is kept. */
-  public static Row error(String id, Integer label, RowError err, String modelId, Integer textLength, String runId,
-      String method) {
-    return RowFactory.create(id, label, err.status(), err.message(), modelId, null, null, null, null, null, null, null,
-        null, null, null, null, textLength, null, runId, method);
-  }
-
-  private static scala.collection.Seq<Object> floats(float[] v) {
-    List<Object> out = new ArrayList<>(v.length);
-    for (float f : v) {
-      out.add(f);
+  /**
+   * The table's rows of one run from rows carrying their explanation column (ExplainColumn.append over the corpus rows,
+   * which hold id and label): one row per input row and method. A select over the column, so it runs in the same tasks.
+   */
+  public static Dataset<Row> of(Dataset<Row> explained, String column, int methods, String runId) {
+    Column explanation = methods == 1 ? col(column) : explode(col(column));
+    Dataset<Row> perMethod = explained.select(col("id"), col("label"), explanation.as(column));
+    List<Column> fields = new ArrayList<>();
+    for (String name : SCHEMA.fieldNames()) {
+      fields.add(name.equals("id") || name.equals("label") ? col(name)
+          : name.equals(RUN_ID) ? lit(runId).as(RUN_ID) : col(column).getField(name).as(name));
     }
-    return JavaConverters.asScalaBuffer(out).toSeq();
-  }
-
-  private static scala.collection.Seq<Object> tokens(List<TokenRelevance> tokens) {
-    List<Object> out = new ArrayList<>(tokens.size());
-    for (TokenRelevance t : tokens) {
-      out.add(RowFactory.create(t.token(), t.start(), t.end(), t.relevance(), t.segment()));
-    }
-    return JavaConverters.asScalaBuffer(out).toSeq();
+    return perMethod.select(fields.toArray(new Column[0]));
   }
 }

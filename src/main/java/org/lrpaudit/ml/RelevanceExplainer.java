@@ -12,7 +12,6 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
@@ -22,6 +21,7 @@ import org.apache.spark.sql.types.StructType;
 import org.lrpaudit.explain.Target;
 import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.model.CheckpointException;
+import org.lrpaudit.explainjob.ExplainColumn;
 import org.lrpaudit.explainjob.ExplainSettings;
 import org.lrpaudit.runtime.JobMetrics;
 import org.lrpaudit.runtime.TorchThreads;
@@ -31,9 +31,9 @@ import org.lrpaudit.runtime.TorchThreads;
  * table's fields as a struct (status, error, model_id, logits, predicted, explained class and logit, tokens, words,
  * relevance_sum, conservation_gap, truncated, ...); with several methods, an array of such structs in the methods'
  * order. One row out per row in, every input column kept. Lazy like any transformation: the model is loaded by the
- * first task that needs it (one per executor JVM), with spark.task.cpus torch threads and the task's GPU, exactly as in
- * the explain job, whose partition code does the work. Rows that cannot be explained get an error status, never an
- * exception; the error rate is the user's to check.
+ * first task that needs it (one per executor JVM), with spark.task.cpus torch threads and the task's GPU. The work is
+ * the explain job's own code path (ExplainColumn), which the job then flattens into its relevance table. Rows that
+ * cannot be explained get an error status, never an exception; the error rate is the user's to check.
  */
 public final class RelevanceExplainer extends Transformer implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -199,23 +199,23 @@ public final class RelevanceExplainer extends Transformer implements DefaultPara
       throw new IllegalArgumentException("RelevanceExplainer: outputCol '" + out + "' already exists in the input "
           + "(columns: " + String.join(", ", schema.fieldNames()) + "); choose another outputCol");
     }
-    return schema.add(out, ExplanationStruct.columnType(getOrDefault(methods).length), false);
+    return ExplainColumn.schema(schema, out, getOrDefault(methods).length);
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType schema = dataset.schema();
-    StructType outSchema = transformSchema(schema);
+    transformSchema(schema);
     ExplainSettings s = settings();
     checkModel(s.target());
     SparkSession spark = dataset.sparkSession();
     int threads = TorchThreads.perTask(spark.sparkContext().getConf());
-    PartitionCall call = new PartitionCall(s, threads, new JobMetrics(spark.sparkContext(), s.methods()));
-    ExplainPartition partition = new ExplainPartition(call, schema.fieldIndex(getOrDefault(inputCol)),
+    ExplainColumn.Columns columns = new ExplainColumn.Columns(schema.fieldIndex(getOrDefault(inputCol)),
         usesLabel() ? schema.fieldIndex(getOrDefault(labelCol)) : -1,
-        isDefined(textPairCol) ? schema.fieldIndex(getOrDefault(textPairCol)) : -1, s.chunkRows(),
-        s.methods().size() == 1);
-    return dataset.toDF().mapPartitions(partition, Encoders.row(outSchema));
+        isDefined(textPairCol) ? schema.fieldIndex(getOrDefault(textPairCol)) : -1, -1, -1);
+    // The explain job's own code path (it flattens this column into its relevance table).
+    return ExplainColumn.append(dataset.toDF(), s, columns, getOrDefault(outputCol), threads,
+        new JobMetrics(spark.sparkContext(), s.methods()));
   }
 
   @Override

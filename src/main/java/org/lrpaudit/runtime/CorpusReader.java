@@ -46,8 +46,8 @@ public final class CorpusReader {
 
   /**
    * INPUT, then the pair's second text and whether the row has the pair field at all (JSON lines may lack it; InputCheck
-   * refuses an input where none has it). The pair sits right after INPUT's columns, where PartitionExplainer (PAIR_AT)
-   * and the Spark ML transformer put it.
+   * refuses an input where none has it). The pair sits right after INPUT's columns, where ExplainColumn.Columns.CORPUS_WITH_PAIR
+   * reads it.
    */
   public static final StructType INPUT_WITH_PAIR = INPUT
       .add(DataTypes.createStructField("pair", DataTypes.StringType, true))

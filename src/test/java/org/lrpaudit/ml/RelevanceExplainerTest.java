@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lrpaudit.explainjob.ExplainJob;
 import org.lrpaudit.explainjob.ExplainSettings;
+import org.lrpaudit.explainjob.ExplanationStruct;
 
 /** RelevanceExplainer against the explain job, laziness, and its schema errors. */
 class RelevanceExplainerTest {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.lrpaudit.explain.Explainer;
 import org.lrpaudit.explain.Explanation;
 import org.lrpaudit.explain.Method;
@@ -22,34 +23,61 @@ import org.lrpaudit.runtime.RowResult;
 import org.lrpaudit.runtime.TextCheck;
 
 /**
- * Explains one partition: input rows (CorpusReader.INPUT) to relevance rows (RelevanceTable.SCHEMA). Rows are taken in
- * chunks of chunk-rows (memory stays flat however big the partition); a chunk is tokenized once, sorted by length and cut
- * into batches by the token budget for every method, and its output rows come back in input order, method by method.
- * Every input row gives exactly one output row per method: rows that cannot be explained become error rows. The loop
- * itself (chunks, model, batches, failures) is the shared PartitionRunner's.
+ * Explains one partition (ExplainColumn.append): each row to itself plus its explanation column. Rows are taken in
+ * chunks of chunk-rows by the shared PartitionRunner (memory stays flat however big the partition); a chunk is tokenized
+ * once, sorted by length and cut into batches by the token budget for every method. Every row gets exactly one
+ * explanation per method: rows that cannot be explained get an error status.
  */
-public final class PartitionExplainer implements MapPartitionsFunction<Row, Row> {
-  /** Input rows may carry a sentence pair's second text after CorpusReader.INPUT's columns (the job's never do). */
-  public static final int PAIR_AT = 6;
+final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
+  /*
+   * The runner is given each row as a view in CorpusReader.INPUT's order for the fields it shares (text at 1, label at
+   * 2, input status and error at 3 and 4), whatever the caller's columns: the runner's interceptors see the same rows
+   * from the job and the Transformer (the tests' FaultInjection looks for the text at 1). The row itself rides along
+   * at 0 and comes out unchanged, with the explanation appended.
+   */
+  private static final int ROW = 0;
+  private static final int TEXT = 1;
+  private static final int LABEL = 2;
+  private static final int STATUS = 3;
+  private static final int ERROR = 4;
+  private static final int PAIR = 5;
   private final ExplainSettings s;
-  private final String runId;
+  private final ExplainColumn.Columns columns;
   private final int torchThreads;
   private final JobMetrics metrics;
 
-  public PartitionExplainer(ExplainSettings settings, int torchThreads, JobMetrics metrics) {
+  ExplainPartition(ExplainSettings settings, ExplainColumn.Columns columns, int torchThreads, JobMetrics metrics) {
     this.s = settings;
-    this.runId = settings.runId();
+    this.columns = columns;
     this.torchThreads = torchThreads;
     this.metrics = metrics;
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
+    Iterator<Row> views = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return input.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        Row r = input.next();
+        return RowFactory.create(r, value(r, columns.text()), value(r, columns.label()), value(r, columns.inputStatus()),
+            value(r, columns.inputError()), value(r, columns.pair()));
+      }
+    };
+    // Rows out are counted in chunk(), as rows x methods (what the relevance table will hold; ProgressLog's unit).
     return new PartitionRunner(new PartitionRunner.ModelSpec(s.model(), s.maxLength(), torchThreads), s.chunkRows(),
-        metrics.rowsOut).run(input, this::chunk);
+        null).run(views, this::chunk);
   }
 
-  /** One chunk of input rows to its output rows: all rows for the first method, then the second, ... */
+  private static Object value(Row r, int at) {
+    return at < 0 || r.isNullAt(at) ? null : r.get(at);
+  }
+
+  /** One chunk of row views to the rows with their explanation column, in input order. */
   List<Row> chunk(TextClassifier classifier, List<Row> rows) {
     int n = rows.size();
     Target target = Target.parse(s.target());
@@ -57,28 +85,27 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
     RowError[] errors = new RowError[n];
     TokenizedText[] tokenized = new TokenizedText[n];
     String[] texts = new String[n];
-    String[] pairs = new String[n];
     List<Integer> valid = new ArrayList<>(n);
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       Row r = rows.get(i);
-      if (!r.isNullAt(3)) {
-        errors[i] = new RowError(r.getString(3), r.getString(4));
+      if (!r.isNullAt(STATUS)) {
+        errors[i] = new RowError(r.getString(STATUS), r.getString(ERROR));
         continue;
       }
-      String text = r.getString(1);
+      String text = r.getString(TEXT);
       errors[i] = TextCheck.check(text);
-      // The second text of a sentence pair (RelevanceExplainer's textPairCol), after the corpus columns; same rules.
-      pairs[i] = r.size() > PAIR_AT && !r.isNullAt(PAIR_AT) ? r.getString(PAIR_AT) : null;
-      if (errors[i] == null && pairs[i] != null) {
-        errors[i] = TextCheck.check(pairs[i]);
+      // The second text of a sentence pair (RelevanceExplainer's textPairCol); same rules.
+      String pair = r.getString(PAIR);
+      if (errors[i] == null && pair != null) {
+        errors[i] = TextCheck.check(pair);
       }
       if (errors[i] != null) {
         continue;
       }
       texts[i] = TextCheck.cut(text, s.maxChars());
       try {
-        tokenized[i] = classifier.tokenizer().encode(texts[i], pairs[i]);
+        tokenized[i] = classifier.tokenizer().encode(texts[i], pair);
       } catch (RuntimeException e) {
         errors[i] = new RowError(RowError.TOKENIZE_FAILED, "the tokenizer failed: " + e);
         continue;
@@ -90,7 +117,7 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
       if (errors[i] != null) {
         continue;
       }
-      if (target instanceof Target.GoldLabel && r.isNullAt(2)) {
+      if (target instanceof Target.GoldLabel && r.isNullAt(LABEL)) {
         errors[i] = new RowError(RowError.BAD_TARGET, "target 'label' needs a gold label, and this row has none");
         continue;
       }
@@ -104,15 +131,17 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
     List<TokenizedText> toks = new ArrayList<>(valid.size());
     for (int i : valid) {
       Row r = rows.get(i);
-      inputs.add(new TextInput(texts[i], r.isNullAt(2) ? null : r.getInt(2), pairs[i]));
+      inputs.add(new TextInput(texts[i], r.isNullAt(LABEL) ? null : r.getInt(LABEL), r.getString(PAIR)));
       toks.add(tokenized[i]);
     }
     TokenBudget budget = new TokenBudget(s.batchTokens(), s.batchRows());
     Explainer explainer = new Explainer(classifier, budget, s.methodOptions());
     int[] lengths = toks.stream().mapToInt(TokenizedText::length).toArray();
     List<String> validTexts = inputs.stream().map(TextInput::text).toList();
-    List<Row> out = new ArrayList<>(n * s.methods().size());
-    for (String method : s.methods()) {
+    int methods = s.methods().size();
+    Row[][] structs = new Row[n][methods];
+    for (int m = 0; m < methods; m++) {
+      String method = s.methods().get(m);
       long m0 = System.nanoTime();
       Consumer<List<Integer>> counters = batch -> count(method, batch, lengths);
       boolean forward = method.equals(ExplainSettings.FORWARD);
@@ -126,22 +155,32 @@ public final class PartitionExplainer implements MapPartitionsFunction<Row, Row>
       int v = 0;
       for (int i = 0; i < n; i++) {
         Row r = rows.get(i);
-        String id = r.getString(0);
-        Integer label = r.isNullAt(2) ? null : r.getInt(2);
-        Integer length = r.isNullAt(1) ? null : r.getString(1).length();
+        Integer length = r.isNullAt(TEXT) ? null : r.getString(TEXT).length();
         RowResult<?> result = errors[i] == null ? finiteLogits(results.get(v++)) : new RowResult.Failed<>(errors[i]);
         if (result instanceof RowResult.Failed<?> failed) {
-          out.add(RelevanceTable.error(id, label, failed.error(), modelId, length, runId, method));
+          structs[i][m] = ExplanationStruct.error(failed.error(), modelId, length, method);
           metrics.errorRows.add(1);
         } else if (((RowResult.Done<?>) result).value() instanceof Explanation e) {
-          out.add(RelevanceTable.ok(id, label, e, length, runId));
+          structs[i][m] = ExplanationStruct.ok(e, length);
         } else {
           float[] logits = (float[]) ((RowResult.Done<?>) result).value();
           int predicted = argmax(logits);
-          out.add(RelevanceTable.forward(id, label, modelId, logits, predicted,
-              classifier.config().labels().get(predicted), tokenized[i].truncated(), length, tokenized[i].length(), runId));
+          structs[i][m] = ExplanationStruct.forward(modelId, logits, predicted,
+              classifier.config().labels().get(predicted), tokenized[i].truncated(), length, tokenized[i].length());
         }
       }
+    }
+    metrics.rowsOut.add((long) n * methods);
+    List<Row> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Row r = (Row) rows.get(i).get(ROW);
+      Object[] values = new Object[r.size() + 1];
+      for (int k = 0; k < r.size(); k++) {
+        values[k] = r.get(k);
+      }
+      values[r.size()] = methods == 1 ? structs[i][0]
+          : scala.collection.JavaConverters.asScalaBuffer(Arrays.asList(structs[i])).toSeq();
+      out.add(RowFactory.create(values));
     }
     return out;
   }
