@@ -46,13 +46,17 @@ public final class IdxImages {
     }
   }
 
+  private static void requireMagic(DataInputStream in, Path file, int expected, String kind) throws IOException {
+    int magic = in.readInt();
+    if (magic != expected) {
+      throw new IllegalArgumentException(file + ": not an IDX " + kind + " file (magic 0x" + Integer.toHexString(magic)
+          + ", expected 0x" + Integer.toHexString(expected) + ")");
+    }
+  }
+
   public static Images readImages(Path file) {
     try (DataInputStream in = open(file)) {
-      int magic = in.readInt();
-      if (magic != IMAGES) {
-        throw new IllegalArgumentException(file + ": not an IDX image file (magic 0x" + Integer.toHexString(magic)
-            + ", expected 0x803)");
-      }
+      requireMagic(in, file, IMAGES, "image");
       int count = in.readInt();
       int rows = in.readInt();
       int cols = in.readInt();
@@ -74,11 +78,7 @@ public final class IdxImages {
   /** The labels of an IDX label file, each checked to be below classes. */
   public static int[] readLabels(Path file, int classes) {
     try (DataInputStream in = open(file)) {
-      int magic = in.readInt();
-      if (magic != LABELS) {
-        throw new IllegalArgumentException(file + ": not an IDX label file (magic 0x" + Integer.toHexString(magic)
-            + ", expected 0x801)");
-      }
+      requireMagic(in, file, LABELS, "label");
       int count = in.readInt();
       if (count < 0 || count > MAX_PIXELS) {
         throw new IllegalArgumentException(file + ": header claims " + count + " labels");
