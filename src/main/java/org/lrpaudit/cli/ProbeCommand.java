@@ -79,7 +79,13 @@ final class ProbeCommand implements Callable<Integer> {
       return names;
     }
     java.nio.file.Path f = DataLayout.fromEnvironment().lexicons().resolve(NameFrequencies.FILE);
-    return java.nio.file.Files.isRegularFile(f) ? f.toString() : null;
+    if (java.nio.file.Files.isRegularFile(f)) {
+      return f.toString();
+    }
+    // Not silent: the pairing, and so every probe figure, differs from a run that found the table.
+    org.slf4j.LoggerFactory.getLogger(ProbeCommand.class).warn("probe: no names table at {} (a driver in cluster deploy "
+        + "mode needs -Dlrp-audit.home or LRP_AUDIT_DATA, or --names FILE): names are paired by vocabulary rank", f);
+    return null;
   }
 
   @Override
