@@ -36,7 +36,8 @@ import org.lrpaudit.model.RandomCheckpoint;
  * every input row comes out once per method, every row ok, token relevance sums to relevance_sum, and lrp-ah-ln's
  * relevance_sum equals the explained logit (conservation holds on a bias-free model of every family).
  * For RoBERTa (byte-level BPE) and DeBERTa-v2 (Unigram), also sentence pairs through the explain job against the Java
- * API, and annotate then bias, with every mention's relevance recomputed from the relevance table's tokens.
+ * API; for every family but BERT and DistilBERT (whose WordPiece the audit tests cover), annotate then bias, with every
+ * mention's relevance recomputed from the relevance table's tokens and words.
  */
 class FamiliesEndToEndTest {
   private static final int TEXTS = 24;
@@ -198,13 +199,25 @@ class FamiliesEndToEndTest {
   }
 
   /**
-   * explain, annotate, bias from the command line on a family whose tokenizer is not WordPiece: every name the lexicons
-   * hold is found, its relevance in bias_stats (term rows: one mention per term, --unit tokens) equals the sum of the
-   * relevance of the tokens overlapping its span in the relevance table, recomputed here, and the name is one token
-   * ('Ġname' in RoBERTa's byte-level BPE after a space, '▁name' in DeBERTa's Unigram) whose span ends where the name does.
+   * How each family's generated tokenizer marks a word (written here from the tokenizer kinds, not read from the code):
+   * byte-level BPE and SentencePiece Unigram put a marker on the piece that starts a word after a space ('\u0120' for
+   * BPE, '\u2581' for Unigram, which also marks a text's first word); WordPiece marks the pieces that continue a word
+   * ('##').
+   */
+  private static final Map<String, String> WORD_START = Map.of("roberta", "\u0120", "modernbert", "\u0120",
+      "xlm-roberta", "\u2581", "albert", "\u2581", "deberta-v2", "\u2581", "electra", "");
+
+  /**
+   * explain, annotate, bias from the command line on each family's tokenizer kind: every name the lexicons hold is
+   * found, the tokens over its span spell it with the family's markers (one token when the vocabulary holds the name;
+   * 'floyd' is held only as 'fl' + '##oyd', so it comes in pieces), and in bias_stats (term rows: one mention per term)
+   * its relevance equals, with the default --unit words, the relevance of the one word over its span, which is exactly
+   * the name (offsets and text, a trailing comma not included) and carries the sum of the name's tokens, and (RoBERTa,
+   * DeBERTa-v2) with --unit tokens, the sum of the relevance of the tokens overlapping its span. All recomputed here from
+   * the relevance table.
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"roberta", "deberta-v2"})
+  @ValueSource(strings = {"roberta", "deberta-v2", "electra", "albert", "xlm-roberta", "modernbert"})
   void annotateAndBiasFindNamesInTheFamilysTokens(String type) throws IOException {
     // Lowercase, as the generated vocabularies are (annotate matches names in any case unless they are English words).
     List<String> names = new ArrayList<>();
@@ -213,33 +226,36 @@ class FamiliesEndToEndTest {
       names.add(n.toLowerCase(java.util.Locale.ROOT));
     }
     List<String> words = new ArrayList<>(RandomCheckpoint.DEMO_WORDS);
-    words.addAll(names);
+    words.addAll(names.subList(0, names.size() - 1));
+    words.addAll(List.of("fl", "##oyd")); // the last name only as a word start and a continuation
     Path model = RandomCheckpoint.write(new RandomCheckpoint.Spec(type, 2, 32, 4, 64, 128, 2, "gelu", true, 41, words),
         tmp.resolve(type + "-names"));
-    // No lexicon term in them (the demo words hold "emma" and "france", which annotate would find too).
-    List<String> filler = List.of("the film was good", "i loved the music", "a boring plot", "the cast was great",
-        "what a mess", "we liked the ending", "a slow story", "the actors were brilliant");
-    List<String> lines = new ArrayList<>(List.of("id,text"));
-    Map<String, int[]> spans = new TreeMap<>(); // id -> the name's [start, end)
-    for (int i = 0; i < names.size(); i++) {
-      // The first name opens its text (no space before it), one is followed by a comma, the others follow a space.
-      String before = i == 0 ? "" : filler.get(i) + " ";
-      String text = before + names.get(i) + (i == 1 ? ", " : " ") + filler.get((i + 1) % names.size());
-      spans.put("n" + i, new int[] {before.length(), before.length() + names.get(i).length()});
-      lines.add("n" + i + ",\"" + text + "\"");
-    }
-    Path input = Files.write(tmp.resolve(type + "-names.csv"), lines);
+    NamesCorpus corpus = NamesCorpus.annotated(names);
+    Map<String, int[]> spans = corpus.spans();
+    Map<String, String> texts = corpus.texts();
+    Path input = corpus.input();
+    Path annotated = corpus.annotated();
     Path relevance = tmp.resolve(type + "-names-relevance");
-    Path annotated = tmp.resolve(type + "-names-annotated");
-    Path bias = tmp.resolve(type + "-names-bias");
-    Path data = AnnotateFixtures.dataDir(tmp.resolve(type + "-lexicon-data"));
     assertEquals(0, Main.run("explain", "--model", model.toString(), "--input", input.toString(), "--output",
         relevance.toString(), "--run-id", "r", "--max-length", "64"));
-    assertEquals(0, Main.run("annotate", "--input", input.toString(), "--output", annotated.toString(), "--data",
-        data.toString()));
-    assertEquals(0, Main.run("bias", "--relevance", relevance.toString(), "--mentions",
-        annotated.resolve("mentions").toString(), "--output", bias.toString(), "--unit", "tokens", "--replicates", "20",
-        "--permutations", "20"));
+    Map<String, Map<String, Double>> terms = new TreeMap<>(); // unit -> term -> mean_relevance
+    // The default unit (words) on every family; tokens, whose join is the same SQL over the other column, on the two
+    // families that test it since before words were checked (one bias job less per family: this test is slow).
+    List<String> units = List.of("roberta", "deberta-v2").contains(type) ? List.of("tokens", "words") : List.of("words");
+    for (String unit : units) {
+      Path bias = tmp.resolve(type + "-names-bias-" + unit);
+      assertEquals(0, Main.run("bias", "--relevance", relevance.toString(), "--mentions",
+          annotated.resolve("mentions").toString(), "--output", bias.toString(), "--unit", unit, "--replicates", "10",
+          "--permutations", "10"));
+      Map<String, Double> got = new TreeMap<>();
+      for (Row r : spark.read().parquet(bias.resolve("bias_stats").toString())
+          .where("section = 'term' AND statistic = 'mean_relevance' AND predicted_class = 'all'")
+          .select("term", "value", "n").collectAsList()) {
+        assertEquals(1L, r.getLong(2), unit + " " + r.getString(0));
+        got.put(r.getString(0), r.getDouble(1));
+      }
+      terms.put(unit, got);
+    }
 
     Map<String, String> found = new TreeMap<>();
     for (Row m : spark.read().parquet(annotated.resolve("mentions").toString()).select("id", "start", "end", "surface")
@@ -250,36 +266,87 @@ class FamiliesEndToEndTest {
     spans.forEach((id, s) -> planted.put(id, s[0] + " " + s[1] + " " + names.get(Integer.parseInt(id.substring(1)))));
     assertEquals(planted, found, "annotate finds every name at its span");
 
-    Map<String, Double> expected = new TreeMap<>(); // term -> relevance of the tokens over its one mention
+    String marker = WORD_START.get(type);
+    boolean wordPiece = marker.isEmpty();
+    Map<String, Double> byTokens = new TreeMap<>(); // term -> relevance of the tokens over its one mention
+    Map<String, Double> byWords = new TreeMap<>(); // term -> relevance of the word over its one mention
     int oneToken = 0;
-    for (Row r : spark.read().parquet(relevance.toString()).select("id", "status", "tokens").collectAsList()) {
-      assertEquals("ok", r.getString(1), r.getString(0));
-      int[] span = spans.get(r.getString(0));
-      String name = names.get(Integer.parseInt(r.getString(0).substring(1)));
+    for (Row r : spark.read().parquet(relevance.toString()).select("id", "status", "tokens", "words").collectAsList()) {
+      String id = r.getString(0);
+      assertEquals("ok", r.getString(1), id);
+      int[] span = spans.get(id);
+      String name = names.get(Integer.parseInt(id.substring(1)));
       List<Row> over = r.<Row>getList(2).stream().filter(t -> t.getInt(1) < span[1] && t.getInt(2) > span[0]).toList();
-      String where = type + " " + r.getString(0) + " '" + name + "': " + over;
-      if (span[0] == 0 && type.equals("roberta")) {
-        // The text's first word has no leading space: unmarked BPE pieces, which together are exactly the name.
-        assertEquals(name, over.stream().map(t -> t.getString(0)).collect(Collectors.joining()), where);
-        assertEquals(span[0], over.get(0).getInt(1), where);
-      } else {
-        assertEquals(1, over.size(), where + ": one token");
-        assertEquals((type.equals("roberta") ? "\u0120" : "\u2581") + name, over.get(0).getString(0), where);
+      String where = type + " " + id + " '" + name + "': " + over;
+      // The pieces spell the name: the first carries the word-start marker (after a space; for a text's first word only
+      // Unigram's, which marks every word), WordPiece's continuations carry '##', nothing else is marked.
+      StringBuilder spelled = new StringBuilder();
+      for (int k = 0; k < over.size(); k++) {
+        String piece = over.get(k).getString(0);
+        String mark = k == 0 ? (span[0] > 0 || marker.equals("\u2581") ? marker : "") : wordPiece ? "##" : "";
+        assertTrue(piece.startsWith(mark) && piece.length() > mark.length(), where + ": piece " + k + " marked '"
+            + mark + "'");
+        spelled.append(piece.substring(mark.length()));
       }
+      assertEquals(name, spelled.toString(), where + ": the pieces spell the name");
+      if (!name.equals("floyd") && !(span[0] == 0 && marker.equals("\u0120"))) {
+        // A vocabulary word is one token (a BPE text's first word, unmarked, may come in pieces).
+        assertEquals(1, over.size(), where + ": one token");
+      }
+      assertTrue(texts.get(id).substring(over.get(0).getInt(1), span[0]).isBlank(), where + ": starts at the name");
       assertEquals(span[1], over.get(over.size() - 1).getInt(2), where + ": the tokens end where the name does");
-      expected.put(name, over.stream().mapToDouble(t -> t.getDouble(3)).sum());
+      double tokenSum = over.stream().mapToDouble(t -> t.getDouble(3)).sum();
+      byTokens.put(name, tokenSum);
       oneToken += over.size() == 1 ? 1 : 0;
+
+      List<Row> word = r.<Row>getList(3).stream().filter(w -> w.getInt(1) < span[1] && w.getInt(2) > span[0]).toList();
+      assertEquals(1, word.size(), type + " " + id + ": one word over the name: " + word);
+      assertEquals(List.of(name, span[0], span[1]), List.of(word.get(0).getString(0), word.get(0).getInt(1),
+          word.get(0).getInt(2)), type + " " + id + ": the word is the name");
+      assertEquals(tokenSum, word.get(0).getDouble(3), 1e-9, type + " " + id + ": the word carries its tokens' sum");
+      byWords.put(name, word.get(0).getDouble(3));
     }
-    Map<String, Double> got = new TreeMap<>();
-    for (Row r : spark.read().parquet(bias.resolve("bias_stats").toString())
-        .where("section = 'term' AND statistic = 'mean_relevance' AND predicted_class = 'all'")
-        .select("term", "value", "n").collectAsList()) {
-      assertEquals(1L, r.getLong(2), r.getString(0));
-      got.put(r.getString(0), r.getDouble(1));
+    for (String unit : units) {
+      Map<String, Double> want = unit.equals("tokens") ? byTokens : byWords;
+      Map<String, Double> got = terms.get(unit);
+      assertEquals(want.keySet(), got.keySet(), unit + ": one term row per name");
+      want.forEach((term, v) -> assertEquals(v, got.get(term), 1e-9, type + " " + unit + " " + term));
     }
-    assertEquals(expected.keySet(), got.keySet(), "one term row per name");
-    expected.forEach((term, v) -> assertEquals(v, got.get(term), 1e-9, type + " " + term));
     System.out.printf("E2E-FIGURE %s annotate+bias: %d names found, %d of them one token, bias_stats term relevance = "
-        + "the relevance table's token sums (1e-9)%n", type, names.size(), oneToken);
+        + "the relevance table's %s (1e-9)%n", type, names.size(), oneToken, units);
+  }
+
+  /**
+   * The texts of the name test, each with one planted name, and their annotate output: the same for every family (annotate
+   * reads texts, not tokens), so annotate runs once for all of them.
+   */
+  private record NamesCorpus(Path input, Path annotated, Map<String, int[]> spans, Map<String, String> texts) {
+    private static NamesCorpus made;
+
+    static NamesCorpus annotated(List<String> names) throws IOException {
+      if (made != null) {
+        return made;
+      }
+      // No lexicon term in them (the demo words hold "emma" and "france", which annotate would find too).
+      List<String> filler = List.of("the film was good", "i loved the music", "a boring plot", "the cast was great",
+          "what a mess", "we liked the ending", "a slow story", "the actors were brilliant");
+      List<String> lines = new ArrayList<>(List.of("id,text"));
+      Map<String, int[]> spans = new TreeMap<>(); // id -> the name's [start, end)
+      Map<String, String> texts = new TreeMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        // The first name opens its text (no space before it), one is followed by a comma, the others follow a space.
+        String before = i == 0 ? "" : filler.get(i) + " ";
+        String text = before + names.get(i) + (i == 1 ? ", " : " ") + filler.get((i + 1) % names.size());
+        spans.put("n" + i, new int[] {before.length(), before.length() + names.get(i).length()});
+        texts.put("n" + i, text);
+        lines.add("n" + i + ",\"" + text + "\"");
+      }
+      Path input = Files.write(tmp.resolve("names.csv"), lines);
+      Path annotated = tmp.resolve("names-annotated");
+      assertEquals(0, Main.run("annotate", "--input", input.toString(), "--output", annotated.toString(), "--data",
+          AnnotateFixtures.dataDir(tmp.resolve("lexicon-data")).toString()));
+      made = new NamesCorpus(input, annotated, spans, texts);
+      return made;
+    }
   }
 }
