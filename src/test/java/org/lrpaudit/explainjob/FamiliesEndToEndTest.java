@@ -181,6 +181,113 @@ class FamiliesEndToEndTest {
         + "pair rows with their statuses%n", type, PAIRS, worst, BAD_PAIRS.size());
   }
 
+  /**
+   * The faithfulness job on a corpus of sentence pairs (evaluate --pair-column): rows in x methods == rows out (bad pairs
+   * skipped with the reader's statuses), and each pair's curves start at the unperturbed pair: its explained logit and
+   * its pruning curve's first point are the gold logit and probability of the pair as the model scores it here (not of
+   * the first text alone, which scores differently), its pruning change starts at 0. Every pair has the same shape (5 +
+   * 4 one-token words), so at the last pruning step and the first activation step, where every token of both texts is
+   * [UNK] and no special token is, all pairs are one input: computed here by putting [UNK] at every non-special position
+   * of the tokenized pair.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"roberta", "bert"})
+  void evaluatesSentencePairsPerturbingBothTexts(String type) throws IOException {
+    Path model = RandomCheckpoint.write(RandomCheckpoint.spec(type, 2, 32, 4, 64, true, 43), tmp.resolve(type + "-ev"));
+    List<String> vocab = RandomCheckpoint.DEMO_WORDS.stream().filter(w -> w.matches("[a-z]+")).toList();
+    java.util.Random rnd = new java.util.Random(11);
+    List<String> premises = new ArrayList<>();
+    List<String> hypotheses = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < PAIRS; i++) {
+      // "the" first, so a byte-level BPE text's unmarked first word is the same pieces in every pair.
+      StringBuilder a = new StringBuilder("the");
+      StringBuilder b = new StringBuilder("the");
+      for (int w = 0; w < 4; w++) {
+        a.append(' ').append(vocab.get(rnd.nextInt(vocab.size())));
+        b.append(w < 3 ? " " + vocab.get(rnd.nextInt(vocab.size())) : "");
+      }
+      premises.add(a.toString());
+      hypotheses.add(b.toString());
+      lines.add("{\"id\": \"p" + i + "\", \"text\": \"" + a + "\", \"hypothesis\": \"" + b + "\", \"label\": " + (i % 2)
+          + "}");
+    }
+    lines.add("{\"id\": \"b-null\", \"text\": \"a good film\", \"hypothesis\": null, \"label\": 0}");
+    lines.add("{\"id\": \"b-empty\", \"text\": \"a good film\", \"hypothesis\": \" \", \"label\": 1}");
+    Path input = Files.write(tmp.resolve(type + "-ev-pairs.jsonl"), lines);
+    Path out = tmp.resolve(type + "-ev-pairs");
+    int steps = 4;
+    assertEquals(0, Main.run("evaluate", "--model", model.toString(), "--input", input.toString(), "--output",
+        out.toString(), "--methods", "lrp-ah-ln,random", "--steps", Integer.toString(steps), "--max-length", "64",
+        "--pair-column", "hypothesis"));
+    List<Row> rows = spark.read().parquet(out.resolve("texts").toString()).select("id", "method", "status", "label",
+        "num_tokens", "explained_logit", "activation", "pruning_probability", "pruning_change").collectAsList();
+    assertEquals(2 * (PAIRS + 2), rows.size(), type + ": rows in x methods == rows out");
+    assertEquals(Map.of("b-null", "null_text", "b-empty", "empty_text"), rows.stream()
+        .filter(r -> r.getString(0).startsWith("b-") && r.getString(1).equals("random"))
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(2))));
+
+    try (org.lrpaudit.model.TextClassifier classifier = org.lrpaudit.model.TextClassifier.load(model.toString(), 64)) {
+      org.lrpaudit.explain.Explainer explainer = new org.lrpaudit.explain.Explainer(classifier);
+      List<org.lrpaudit.model.TokenizedText> pairs = new ArrayList<>();
+      List<org.lrpaudit.model.TokenizedText> flipped = new ArrayList<>();
+      List<org.lrpaudit.model.TokenizedText> alone = new ArrayList<>();
+      long unk = classifier.tokenizer().unkId();
+      for (int i = 0; i < PAIRS; i++) {
+        org.lrpaudit.model.TokenizedText t = classifier.tokenizer().encode(premises.get(i), hypotheses.get(i));
+        pairs.add(t);
+        long[] ids = t.ids().clone();
+        for (int k = 0; k < ids.length; k++) {
+          ids[k] = t.special()[k] ? ids[k] : unk;
+        }
+        flipped.add(new org.lrpaudit.model.TokenizedText(ids, t.typeIds(), t.tokens(), t.starts(), t.ends(),
+            t.wordIds(), t.special(), false, t.segments()));
+        alone.add(classifier.tokenizer().encode(premises.get(i)));
+        assertEquals(pairs.get(0).length(), t.length(), "every pair has the same shape");
+        assertEquals(java.util.Arrays.toString(pairs.get(0).typeIds()), java.util.Arrays.toString(t.typeIds()));
+      }
+      assertTrue(java.util.Arrays.stream(pairs.get(0).segments()).anyMatch(g -> g == 1), "the pair has a 2nd text");
+      float[][] logits = explainer.logits(pairs);
+      float[][] all = explainer.logits(flipped);
+      float[][] first = explainer.logits(alone);
+      for (Row r : rows) {
+        if (r.getString(0).startsWith("b-")) {
+          continue;
+        }
+        int i = Integer.parseInt(r.getString(0).substring(1));
+        String where = type + " " + r.getString(0) + " " + r.getString(1);
+        int gold = r.getInt(3);
+        assertEquals("ok", r.getString(2), where);
+        assertEquals(pairs.get(i).length(), r.getInt(4), where + ": tokens of both texts");
+        double logit = logits[i][gold];
+        assertTrue(Math.abs(logit - first[i][gold]) > 1e-4, where + ": the pair scores differently from its first text");
+        assertEquals(logit, r.getDouble(5), 1e-5, where + ": explained logit = the pair's gold logit");
+        List<Double> act = r.getList(6);
+        List<Double> prob = r.getList(7);
+        List<Double> change = r.getList(8);
+        assertEquals(steps, prob.size());
+        assertEquals(softmax(logits[i], gold), prob.get(0), 1e-6,
+            where + ": pruning starts at the unperturbed pair");
+        assertEquals(0, change.get(0), 1e-9, where + ": no change before pruning");
+        assertEquals(prob.get(0), act.get(steps - 1), 1e-6, where + ": activation ends at the unperturbed pair");
+        double everyTokenUnk = softmax(all[i], gold);
+        assertEquals(everyTokenUnk, prob.get(steps - 1), 1e-6, where + ": pruning ends with both texts [UNK]");
+        assertEquals(everyTokenUnk, act.get(0), 1e-6, where + ": activation starts with both texts [UNK]");
+      }
+    }
+    System.out.printf("E2E-FIGURE %s evaluate pairs: %d pair rows + 2 bad, curves start at the pair's logits and end "
+        + "with both texts [UNK], specials kept%n", type, PAIRS);
+  }
+
+  /** softmax(logits)[c], as the curves define their probability. */
+  private static double softmax(float[] logits, int c) {
+    double sum = 0;
+    for (float v : logits) {
+      sum += Math.exp(v - logits[c]);
+    }
+    return 1 / sum;
+  }
+
   /** A --pair-col the input lacks stops the job before any work, naming the column (CSV: the header; JSON lines: no row). */
   @Test
   void missingPairColumnIsRefusedUpFront() throws IOException {
