@@ -73,6 +73,13 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--label-column", defaultValue = "label", paramLabel = "NAME")
   String labelColumn;
 
+  @Option(names = {"--pair-column", "--pair-col"}, paramLabel = "NAME",
+      description = "Column holding the second text of a sentence pair (NLI: text = premise, pair = hypothesis), as in "
+          + "explain; every row is then evaluated as the pair: the tokens of both texts are perturbed, the special "
+          + "tokens never are (as --keep-special). A row whose pair is null, empty or not valid text is a skipped row. "
+          + "Default: none (single texts).")
+  String pairColumn;
+
   @Option(names = "--max-length", defaultValue = "512", paramLabel = "N", description = "Tokens per text.")
   int maxLength;
 
@@ -103,7 +110,7 @@ final class EvaluateCommand implements Callable<Integer> {
     EvaluateSettings s = new EvaluateSettings(model, input, output, inputFormat, idColumn, textColumn, labelColumn,
         split, splitColumn, methods == null ? EvaluateSettings.ALL_METHODS : methods.stream().map(String::trim).toList(),
         steps, limit, keepSpecial, igSteps, seed, maxLength, batchTokens, batchRows, chunkRows, partitions, overwrite,
-        maxErrorRate);
+        maxErrorRate, pairColumn);
     SparkCommands.embeddedTorchThreads(System.getProperty("spark.task.cpus", "1"));
     try (CommandSession session = SparkCommands.session("lrp-audit evaluate", master)) {
       SparkSession spark = session.spark();

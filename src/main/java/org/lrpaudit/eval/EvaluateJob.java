@@ -66,12 +66,13 @@ public final class EvaluateJob {
     if (s.limit() > 0) {
       input = input.limit((int) Math.min(Integer.MAX_VALUE, s.limit()));
     }
-    long rowsIn = InputCheck.count(input, s.input(), s.idColumn(), s.textColumn(), s.labelColumn());
+    long rowsIn = InputCheck.count(input, s.corpus(), s.labelColumn());
     int partitions = s.partitions() > 0 ? s.partitions()
         : Math.max(input.rdd().getNumPartitions(), spark.sparkContext().defaultParallelism());
     int threads = TorchThreads.perTask(spark.sparkContext().getConf());
-    LOG.info("evaluate: model {} ({}), {} rows{}, methods {}, {} steps, {}, {} partitions", s.model(),
-        cp.modelId().substring(0, 12), rowsIn, s.where() == null ? "" : " where " + s.where(), s.methods(), s.steps(),
+    LOG.info("evaluate: model {} ({}), {} rows{}{}, methods {}, {} steps, {}, {} partitions", s.model(),
+        cp.modelId().substring(0, 12), rowsIn, s.where() == null ? "" : " where " + s.where(),
+        s.pairColumn() == null ? "" : ", sentence pairs (second text: " + s.pairColumn() + ")", s.methods(), s.steps(),
         s.keepSpecial() ? "keep-special" : "paper protocol", partitions);
 
     Path staging = new Path(out.getParent(), "." + out.getName() + ".staging-" + UUID.randomUUID());

@@ -10,6 +10,9 @@ import org.lrpaudit.runtime.RowErrors;
 /**
  * Settings of one evaluate job. split selects rows by the input's split column (null: all rows); limit 0 means no limit.
  * keepSpecial keeps [CLS] and [SEP] out of the perturbations (the paper's protocol, the default, perturbs them too).
+ * pairColumn (or null) names the column holding the second text of a sentence pair, as explain's --pair-column: each
+ * row is then evaluated as the pair, the tokens of both texts are perturbed, and the special tokens never are
+ * (keepSpecial is set: replacing the separators by [UNK] would join the two texts into one).
  */
 public record EvaluateSettings(
     String model,
@@ -33,11 +36,16 @@ public record EvaluateSettings(
     int chunkRows,
     int partitions,
     boolean overwrite,
-    double maxErrorRate) implements Serializable {
+    double maxErrorRate,
+    String pairColumn) implements Serializable {
 
   public static final List<String> ALL_METHODS = java.util.Arrays.stream(Method.values()).map(Method::id).toList();
 
   public EvaluateSettings {
+    if (pairColumn != null && pairColumn.isBlank()) {
+      pairColumn = null;
+    }
+    keepSpecial = keepSpecial || pairColumn != null;
     if (methods.isEmpty()) {
       throw new IllegalArgumentException("methods: name at least one of " + Method.names());
     }
@@ -68,7 +76,7 @@ public record EvaluateSettings(
       int chunkRows, int partitions, boolean overwrite) {
     this(model, input, output, inputFormat, idColumn, textColumn, labelColumn, split, splitColumn, methods, steps, limit,
         keepSpecial, igSteps, seed, maxLength, batchTokens, batchRows, chunkRows, partitions, overwrite,
-        RowErrors.DEFAULT_MAX_ERROR_RATE);
+        RowErrors.DEFAULT_MAX_ERROR_RATE, null);
   }
 
   /** Statuses of the texts table that are the row's own fault (the corpus's, and no gold label). */
@@ -97,8 +105,8 @@ public record EvaluateSettings(
         .toList()) + ")";
   }
 
-  /** The corpus to read: gold labels needed (relevance explains the gold label's logit). */
+  /** The corpus to read: gold labels needed (relevance explains the gold label's logit), and the pair column if any. */
   public CorpusSource corpus() {
-    return new CorpusSource(input, inputFormat, idColumn, textColumn, labelColumn, true);
+    return new CorpusSource(input, inputFormat, idColumn, textColumn, labelColumn, true, pairColumn);
   }
 }

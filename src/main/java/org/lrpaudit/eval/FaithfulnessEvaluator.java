@@ -142,7 +142,7 @@ public final class FaithfulnessEvaluator {
   private static int slot(Map<IdsKey, Integer> index, List<TokenizedText> unique, TokenizedText like, long[] ids) {
     return index.computeIfAbsent(new IdsKey(ids), k -> {
       unique.add(new TokenizedText(ids, like.typeIds(), like.tokens(), like.starts(), like.ends(), like.wordIds(),
-          like.special(), like.truncated()));
+          like.special(), like.truncated(), like.segments()));
       return unique.size() - 1;
     });
   }

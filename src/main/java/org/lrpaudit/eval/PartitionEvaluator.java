@@ -10,17 +10,20 @@ import org.lrpaudit.explain.TextInput;
 import org.lrpaudit.explain.TokenBudget;
 import org.lrpaudit.model.TextClassifier;
 import org.lrpaudit.model.TokenizedText;
+import org.lrpaudit.runtime.CorpusReader;
 import org.lrpaudit.runtime.PartitionRunner;
 import org.lrpaudit.runtime.RowError;
 import org.lrpaudit.runtime.TextCheck;
 
 /**
- * Evaluates one partition: input rows (CorpusReader.INPUT) to rows of the texts table, one per input row and method.
+ * Evaluates one partition: input rows (CorpusReader.INPUT, or INPUT_WITH_PAIR for sentence pairs) to rows of the texts
+ * table, one per input row and method.
  * Rows are taken in chunks; a chunk's texts are explained and their perturbed inputs run through the per-JVM model in
  * token-budget batches. A row that cannot be evaluated (no gold label, a bad text, a failed explanation) becomes a row
  * with its reason as status, so rows in x methods == rows out. The loop (chunks, model, progress) is PartitionRunner's.
  */
 public final class PartitionEvaluator implements MapPartitionsFunction<Row, Row> {
+  private static final int PAIR = CorpusReader.INPUT_WITH_PAIR.fieldIndex("pair");
   private final EvaluateSettings s;
   private final int torchThreads;
   private final EvaluateMetrics metrics;
@@ -51,21 +54,24 @@ public final class PartitionEvaluator implements MapPartitionsFunction<Row, Row>
       if (skip[i] != null) {
         continue;
       }
+      // A sentence pair's second text (CorpusReader.INPUT_WITH_PAIR), checked by the reader: a row without a usable one
+      // already carries its input_status.
+      String pair = s.pairColumn() == null ? null : r.getString(PAIR);
       TokenizedText t;
       try {
-        t = classifier.tokenizer().encode(r.getString(1));
+        t = classifier.tokenizer().encode(r.getString(1), pair);
       } catch (RuntimeException e) {
         skip[i] = new RowError(RowError.TOKENIZE_FAILED, "the tokenizer failed: " + e);
         continue;
       }
       lengths[i] = t.length();
-      if (t.length() <= 2) {
-        skip[i] = new RowError(RowError.NO_TOKENS, "the text gives no token but [CLS] and [SEP]");
+      skip[i] = TextCheck.noTokens(t); // only special tokens (a pair has 3 or 4 of them)
+      if (skip[i] != null) {
         continue;
       }
       valid.add(i);
       texts.add(t);
-      inputs.add(new TextInput(r.getString(1), r.getInt(2)));
+      inputs.add(new TextInput(r.getString(1), r.getInt(2), pair));
     }
     List<Method> methods = s.methodList();
     FaithfulnessEvaluator.Outcome[][] outcomes = new FaithfulnessEvaluator.Outcome[methods.size()][0];

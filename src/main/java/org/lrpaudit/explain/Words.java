@@ -4,7 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.lrpaudit.model.TokenizedText;
 
-/** Word-level relevance: the sum of a word's sub-word tokens; special tokens stay words of their own. */
+/**
+ * Word-level relevance: the sum of a word's sub-word tokens; special tokens stay words of their own. A word is a run of
+ * tokens with the same word id of the tokenizer, cut where a token of punctuation only meets a token with a letter or
+ * digit: WordPiece (BertPreTokenizer) and byte-level BPE (GPT-2's pattern) already split punctuation from letters, but
+ * SentencePiece's Metaspace splits at spaces only, so without the cut XLM-R, ALBERT and DeBERTa would give "emma," as
+ * one word and a name's relevance would include the comma's. A token that mixes both (a vocabulary piece "emma,") is
+ * never split: relevance belongs to whole tokens.
+ */
 final class Words {
   private Words() {}
 
@@ -23,16 +30,22 @@ final class Words {
         i++;
         continue;
       }
+      String source = first.segment() == 1 && pair != null ? pair : text;
       int j = i;
       double sum = 0;
+      Kind before = Kind.SPACE;
       while (j < tokens.size() && t.wordIds()[j] == t.wordIds()[i]) {
+        Kind kind = kind(source, tokens.get(j));
+        if (j > i && kind != Kind.SPACE && before != Kind.SPACE && kind != before) {
+          break;
+        }
+        before = kind == Kind.SPACE ? before : kind;
         sum += tokens.get(j).relevance();
         j++;
       }
       int start = first.start();
       int end = tokens.get(j - 1).end();
       long id = j - i == 1 ? first.id() : -1;
-      String source = first.segment() == 1 && pair != null ? pair : text;
       // SentencePiece tokens (\u2581word) cover the space before the word: a word's span does not.
       while (start < end && Character.isWhitespace(source.charAt(start))) {
         start++;
@@ -44,5 +57,36 @@ final class Words {
       i = j;
     }
     return words;
+  }
+
+  /** What a token covers: only whitespace (or nothing), only punctuation, or some letter, digit or other symbol. */
+  private enum Kind { SPACE, PUNCTUATION, WORD }
+
+  private static Kind kind(String source, TokenRelevance token) {
+    Kind kind = Kind.SPACE;
+    int end = Math.min(token.end(), source.length());
+    for (int k = Math.max(0, token.start()); k < end; k += Character.charCount(source.codePointAt(k))) {
+      int c = source.codePointAt(k);
+      if (!Character.isWhitespace(c)) {
+        if (!isPunctuation(c)) {
+          return Kind.WORD;
+        }
+        kind = Kind.PUNCTUATION;
+      }
+    }
+    return kind;
+  }
+
+  /** BERT's punctuation (BasicTokenizer._is_punctuation): ASCII non-alphanumeric symbols and Unicode P* categories. */
+  private static boolean isPunctuation(int c) {
+    if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)) {
+      return true;
+    }
+    return switch (Character.getType(c)) {
+      case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
+          Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
+          Character.OTHER_PUNCTUATION -> true;
+      default -> false;
+    };
   }
 }

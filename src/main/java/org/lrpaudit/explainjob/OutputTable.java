@@ -13,6 +13,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.lrpaudit.runtime.JobException;
 import org.lrpaudit.runtime.SparkWrites;
 import org.slf4j.Logger;
@@ -23,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * through Spark's commit protocol, checks it (rows in == rows out, the error rate), and only then moves the run folder
  * into place: a failed job, or one whose rows failed beyond --max-error-rate, leaves nothing visible, and a rerun of a run
  * replaces that run whole and no other. A Delta Lake table (--format delta) is staged the same way (as Parquet) and then
- * committed as one Delta commit that replaces the run (replaceWhere run_id = R) and nothing else.
+ * committed as one Delta commit that replaces the run (replaceWhere run_id = R) and nothing else; an existing Delta
+ * table must have the relevance table's schema, or the one before tokens and words had their segment field (checked up
+ * front, {@link #checkDeltaSchema}).
  */
 public final class OutputTable {
   /** --format: the relevance table's Spark data source (jsonl = JSON lines). */
@@ -35,6 +40,8 @@ public final class OutputTable {
   private final FileSystem fs;
   /** Whether this job creates the output folder (so a failed first run may remove it again, when empty). */
   private boolean rootCreatedHere;
+  /** The output is a Delta table of the schema before tokens and words had their segment field: the write adds it. */
+  private boolean addSegmentField;
 
   public OutputTable(SparkSession spark, ExplainSettings settings) {
     this.spark = spark;
@@ -67,6 +74,9 @@ public final class OutputTable {
           throw new JobException("output " + s.output() + " exists and is not a relevance table (it holds '" + name
               + "'); choose another --output");
         }
+      }
+      if (delta() && fs.exists(new Path(root, "_delta_log"))) {
+        checkDeltaSchema();
       }
       if (runExists() && !s.overwrite()) {
         throw new JobException("run '" + s.runId() + "' already exists in " + s.output() + "; pass --overwrite to replace "
@@ -175,7 +185,61 @@ public final class OutputTable {
   /** One Delta commit that replaces this run's rows (and only them) with rows; files of the old run stay until VACUUM. */
   private void writeDeltaRun(Dataset<Row> rows) {
     rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", runPredicate())
+        .option("mergeSchema", Boolean.toString(addSegmentField))
         .partitionBy(RelevanceTable.RUN_ID, RelevanceTable.METHOD).save(s.output());
+  }
+
+  /**
+   * An existing Delta table must have the relevance table's columns and types (nullability aside), checked before any
+   * compute: Delta itself refuses a different schema only at the commit, after all the work. The one earlier schema,
+   * before tokens and words had their segment field, is accepted: the run's commit adds the field (mergeSchema), and
+   * the earlier runs' rows read it as null (single texts: bias reads null as segment 0).
+   */
+  private void checkDeltaSchema() {
+    Map<String, String> have = columnTypes(spark.read().format("delta").load(s.output()).schema());
+    Map<String, String> want = columnTypes(RelevanceTable.SCHEMA);
+    if (have.equals(want)) {
+      return;
+    }
+    Map<String, String> before = new TreeMap<>(want);
+    for (String units : new String[] {"tokens", "words"}) {
+      before.put(units, DataTypes.createArrayType(withoutSegment(RelevanceTable.TOKEN)).catalogString());
+    }
+    if (have.equals(before)) {
+      addSegmentField = true;
+      LOG.info("output {} is a Delta table written before tokens and words had their segment field: this run's commit "
+          + "adds it (earlier runs read it as null)", s.output());
+      return;
+    }
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    java.util.Set<String> names = new java.util.TreeSet<>(have.keySet());
+    names.addAll(want.keySet());
+    for (String name : names) {
+      String got = have.get(name);
+      if (got == null) {
+        problems.add("no column '" + name + "'");
+      } else if (!want.containsKey(name)) {
+        problems.add("column '" + name + "' is not one of the relevance table's");
+      } else if (!got.equals(want.get(name)) && !got.equals(before.get(name))) {
+        problems.add("column '" + name + "' is " + got + ", not " + want.get(name));
+      }
+    }
+    throw new JobException("output " + s.output() + " is a Delta table whose schema is not the relevance table's ("
+        + String.join("; ", problems) + "); choose another --output");
+  }
+
+  /** Column name -> type without nullability (Spark's catalog string, nested fields in order). */
+  private static Map<String, String> columnTypes(StructType schema) {
+    Map<String, String> out = new TreeMap<>();
+    for (StructField f : schema.fields()) {
+      out.put(f.name(), f.dataType().catalogString());
+    }
+    return out;
+  }
+
+  private static StructType withoutSegment(StructType token) {
+    return new StructType(java.util.Arrays.stream(token.fields()).filter(f -> !f.name().equals("segment"))
+        .toArray(StructField[]::new));
   }
 
   private boolean delta() {

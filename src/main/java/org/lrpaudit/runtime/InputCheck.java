@@ -21,6 +21,11 @@ public final class InputCheck {
     return count(corpus, input, idColumn, textColumn, labelColumn, null);
   }
 
+  /** As {@link #count(Dataset, CorpusSource)}, also refusing an input where no row has a gold label in labelColumn. */
+  public static long count(Dataset<Row> corpus, CorpusSource source, String labelColumn) {
+    return count(corpus, source.input(), source.idColumn(), source.textColumn(), labelColumn, source.pairColumn());
+  }
+
   /**
    * The corpus read from source (CorpusReader's rows); with a pair column also refuses an input where no row has the pair
    * field (JSON lines have no header: a misnamed --pair-column would otherwise make every row an error row).
