@@ -159,6 +159,26 @@ class ImageTrainerTest {
       assertEquals(report.path("test_accuracy").asDouble(), TrainingLoop.accuracy(
           ImageTrainer.logits(reloaded, blocks(40, 5).images()), blocks(40, 5).labels()), 1e-12);
     }
+
+    // idx-to-png: the test images as PNG files, every pixel as the IDX file holds it, the label in the name.
+    Path pngs = tmp.resolve("pngs");
+    assertEquals(Main.OK, Main.run("idx-to-png", "--images", data.resolve("t10k-images-idx3-ubyte.gz").toString(),
+        "--labels", data.resolve("t10k-labels-idx1-ubyte.gz").toString(), "--count", "3", "--out", pngs.toString()));
+    ImageTrainer.Labeled test = blocks(40, 5);
+    try (var files = Files.list(pngs)) {
+      assertEquals(3, files.count());
+    }
+    for (int i = 0; i < 3; i++) {
+      java.awt.image.BufferedImage png = ImageIO.read(pngs.resolve(String.format("%05d-label-%d.png", i,
+          test.labels()[i])).toFile());
+      for (int y = 0; y < SIDE; y++) {
+        for (int x = 0; x < SIDE; x++) {
+          assertEquals(test.images().pixel(i, y, x), png.getRaster().getSample(x, y, 0), "image " + i);
+        }
+      }
+    }
+    assertEquals(Main.FAILED, Main.run("idx-to-png", "--images", data.resolve("t10k-images-idx3-ubyte.gz").toString(),
+        "--out", pngs.toString()), "an existing folder is refused");
   }
 
   /** PREFIX-images-idx3-ubyte.gz and PREFIX-labels-idx1-ubyte.gz, written byte by byte. */
