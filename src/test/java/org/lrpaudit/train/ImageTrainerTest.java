@@ -160,6 +160,26 @@ class ImageTrainerTest {
           ImageTrainer.logits(reloaded, blocks(40, 5).images()), blocks(40, 5).labels()), 1e-12);
     }
 
+    // evaluate-idx on the trained model: one JSON line per method asked for, curves of --steps points.
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertEquals(Main.OK, Main.run("evaluate-idx", "--model", out.toString(), "--images",
+          data.resolve("t10k-images-idx3-ubyte.gz").toString(), "--labels",
+          data.resolve("t10k-labels-idx1-ubyte.gz").toString(), "--count", "10", "--steps", "5", "--methods",
+          "lrp-ah-ln,random"));
+    } finally {
+      System.setOut(stdout);
+    }
+    List<String> lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertEquals(2, lines.size(), lines.toString());
+    JsonNode lrp = new ObjectMapper().readTree(lines.get(0));
+    assertEquals("lrp-ah-ln", lrp.path("method").asText());
+    assertEquals(10, lrp.path("images").asInt());
+    assertEquals(5, lrp.path("activation").size());
+    assertEquals("random", new ObjectMapper().readTree(lines.get(1)).path("method").asText());
+
     // idx-to-png: the test images as PNG files, every pixel as the IDX file holds it, the label in the name.
     Path pngs = tmp.resolve("pngs");
     assertEquals(Main.OK, Main.run("idx-to-png", "--images", data.resolve("t10k-images-idx3-ubyte.gz").toString(),
