@@ -10,9 +10,10 @@ import picocli.CommandLine;
 @Command(name = "lrp-audit", mixinStandardHelpOptions = true, version = "lrp-audit 0.1.0",
     description = "Conservative LRP explanations (Ali et al., ICML 2022) of Transformer text and image classifiers, and "
         + "bias audits.",
-    subcommands = {ExplainTextCommand.class, ExplainImageCommand.class, ExplainCommand.class, EvaluateCommand.class,
-        AnnotateCommand.class, BiasCommand.class, ProbeCommand.class, SlotMentionsCommand.class, AuditCommand.class,
-        DashboardCommand.class, TrainCommand.class, ImportOnnxCommand.class, PrepareCorpusCommand.class,
+    subcommands = {ExplainTextCommand.class, ExplainImageCommand.class, ExplainCommand.class, ExplainImagesCommand.class,
+        EvaluateCommand.class, EvaluateIdxCommand.class, AnnotateCommand.class, BiasCommand.class, ProbeCommand.class,
+        SlotMentionsCommand.class, AuditCommand.class, DashboardCommand.class, TrainCommand.class,
+        TrainImageCommand.class, IdxToPngCommand.class, ImportOnnxCommand.class, PrepareCorpusCommand.class,
         RandomModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   /** Success. */

@@ -15,6 +15,22 @@ final class SparkCommands {
   }
 
   /**
+   * The session of a job configured by properties (explain, explain-images): master as {@link #builder} resolves it,
+   * the properties' spark.* keys where spark-submit set nothing (its settings arrive as system properties and win), and
+   * embedded torch threads from spark.task.cpus.
+   */
+  static CommandSession jobSession(String appName, String master, java.util.Properties p) {
+    SparkSession.Builder builder = builder(appName, master, p.getProperty("spark.master"));
+    for (String key : p.stringPropertyNames()) {
+      if (key.startsWith("spark.") && System.getProperty(key) == null) {
+        builder.config(key, p.getProperty(key));
+      }
+    }
+    embeddedTorchThreads(System.getProperty("spark.task.cpus", p.getProperty("spark.task.cpus", "1")));
+    return CommandSession.open(builder);
+  }
+
+  /**
    * A builder with the master resolved: --master, else spark.master (spark-submit sets it), else the job's configured
    * default, else local[*]. Our defaults apply only where the user set nothing: spark-submit hands its --conf settings
    * and spark-defaults.conf to the driver as system properties, and a builder setting would override them.

@@ -147,7 +147,7 @@ public final class FaithfulnessEvaluator {
     });
   }
 
-  private static double[] doubles(float[] v) {
+  static double[] doubles(float[] v) {
     double[] d = new double[v.length];
     for (int i = 0; i < v.length; i++) {
       d[i] = v[i];

@@ -51,19 +51,56 @@ public final class ImageExplainer {
     return out;
   }
 
-  private List<ImageExplanation> explainBatch(List<ImageInput> images, Method method, Target target) {
+  /** Logits [images][labels] of pixel values (each [channels * height * width]), forward only, in batches. */
+  public float[][] logits(List<float[]> pixels) {
     SequenceClassifier model = classifier.model();
     PatchGrid grid = classifier.grid();
-    int b = images.size();
-    float[] flat = new float[b * grid.pixelValues()];
-    for (int k = 0; k < b; k++) {
-      float[] px = images.get(k).pixels();
+    float[][] out = new float[pixels.size()][];
+    boolean grad = JniUtils.isGradMode();
+    try {
+      JniUtils.setGradMode(false);
+      for (int from = 0; from < pixels.size(); from += rows) {
+        List<float[]> batch = pixels.subList(from, Math.min(pixels.size(), from + rows));
+        int b = batch.size();
+        float[] flat = flatten(batch, k -> "image " + k);
+        try (NDManager m = NDManager.newBaseManager(model.device())) {
+          NDArray x = m.create(flat, new Shape(b, grid.channels(), grid.height(), grid.width()))
+              .toType(model.dataType(), false);
+          NDArray logits = model.logits(model.embedPixels(x), model.maskBias(m, patchBatch(flat, b, grid)),
+              Method.GI.rules(), null);
+          float[] values = logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+          int c = values.length / b;
+          for (int k = 0; k < b; k++) {
+            out[from + k] = Arrays.copyOfRange(values, k * c, (k + 1) * c);
+          }
+        }
+      }
+    } finally {
+      JniUtils.setGradMode(grad);
+    }
+    return out;
+  }
+
+  /** The images' pixel values one after another, each checked to be the model's size (name(k) in the message). */
+  private float[] flatten(List<float[]> images, java.util.function.IntFunction<String> name) {
+    PatchGrid grid = classifier.grid();
+    float[] flat = new float[images.size() * grid.pixelValues()];
+    for (int k = 0; k < images.size(); k++) {
+      float[] px = images.get(k);
       if (px.length != grid.pixelValues()) {
-        throw new IllegalArgumentException(images.get(k).name() + ": " + px.length + " pixel values, the model takes "
+        throw new IllegalArgumentException(name.apply(k) + ": " + px.length + " pixel values, the model takes "
             + grid.pixelValues() + " (" + grid.channels() + "x" + grid.height() + "x" + grid.width() + ")");
       }
       System.arraycopy(px, 0, flat, k * grid.pixelValues(), px.length);
     }
+    return flat;
+  }
+
+  private List<ImageExplanation> explainBatch(List<ImageInput> images, Method method, Target target) {
+    SequenceClassifier model = classifier.model();
+    PatchGrid grid = classifier.grid();
+    int b = images.size();
+    float[] flat = flatten(images.stream().map(ImageInput::pixels).toList(), k -> images.get(k).name());
     EncodedBatch enc = patchBatch(flat, b, grid);
     boolean grad = JniUtils.isGradMode();
     try (NDManager m = NDManager.newBaseManager(model.device())) {

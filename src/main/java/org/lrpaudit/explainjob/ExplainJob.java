@@ -5,9 +5,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -15,10 +13,7 @@ import org.lrpaudit.explain.Target;
 import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.runtime.CorpusReader;
 import org.lrpaudit.runtime.InputCheck;
-import org.lrpaudit.runtime.JobException;
 import org.lrpaudit.runtime.JobMetrics;
-import org.lrpaudit.runtime.ModelCache;
-import org.lrpaudit.runtime.ProgressLog;
 import org.lrpaudit.runtime.RowErrors;
 import org.lrpaudit.runtime.TorchThreads;
 import org.slf4j.Logger;
@@ -47,16 +42,27 @@ public final class ExplainJob {
         + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /** --partitions, else at least the input's partitions and the parallelism, and at most partition-rows rows each. */
+  static int partitions(ExplainSettings s, int inputPartitions, int parallelism, long rowsIn) {
+    return s.partitions() > 0 ? s.partitions() : (int) Math.max(Math.max(inputPartitions, parallelism),
+        (rowsIn + s.partitionRows() - 1) / s.partitionRows());
+  }
+
+  /** A fixed target class (label:N, class:NAME) must exist in the model; predicted and label fit any. */
+  static void checkTarget(String target, Checkpoint cp) {
+    Target t = Target.parse(target);
+    if (!(t instanceof Target.Predicted) && !(t instanceof Target.GoldLabel)) {
+      t.resolve(0, null, cp.config().labels());
+    }
+  }
+
   public ExplainSummary run(ExplainSettings settings) {
     ExplainSettings s = settings.runId() == null ? settings.withRunId(newRunId()) : settings;
     long t0 = System.nanoTime();
 
     // 1. Everything that can fail the job, before any compute.
     Checkpoint cp = Checkpoint.open(s.model()).requireText();
-    Target target = Target.parse(s.target());
-    if (!(target instanceof Target.Predicted) && !(target instanceof Target.GoldLabel)) {
-      target.resolve(0, null, cp.config().labels()); // a fixed class must exist in this model
-    }
+    checkTarget(s.target(), cp);
     OutputTable table = new OutputTable(spark, s);
     table.checkWritable();
     Dataset<Row> input = new CorpusReader(spark, s.corpus()).read();
@@ -70,8 +76,7 @@ public final class ExplainJob {
     // Spark sorts a task's output by the partition columns before writing it, holding it all: rows per task, not rows
     // per job, set an executor's memory. So by default no partition holds more than partition-rows rows.
     int inputPartitions = input.rdd().getNumPartitions();
-    int partitions = s.partitions() > 0 ? s.partitions() : (int) Math.max(Math.max(inputPartitions, parallelism),
-        (rowsIn + s.partitionRows() - 1) / s.partitionRows());
+    int partitions = partitions(s, inputPartitions, parallelism, rowsIn);
     Dataset<Row> parts = partitions == inputPartitions ? input : input.repartition(partitions);
     JobMetrics metrics = new JobMetrics(spark.sparkContext(), s.methods());
     int threads = TorchThreads.perTask(spark.sparkContext().getConf());
@@ -80,49 +85,10 @@ public final class ExplainJob {
         : ExplainColumn.Columns.CORPUS_WITH_PAIR;
     Dataset<Row> explained = ExplainColumn.append(parts, s, columns, EXPLANATION, threads, metrics);
     Dataset<Row> relevance = RelevanceTable.of(explained, EXPLANATION, s.methods().size(), s.runId());
-    long t1 = System.nanoTime();
-    long expected = rowsIn * s.methods().size();
-    Path staging = table.stagingPath();
-    Map<String, Long> out = new TreeMap<>();
-    RowErrors errors;
-    double explainSeconds;
-    try {
-      try (ProgressLog progress = new ProgressLog("explain", expected, s.progressSeconds())) {
-        spark.sparkContext().addSparkListener(progress);
-        try {
-          if (rowsIn > 0) {
-            try {
-              table.stage(relevance, staging);
-            } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
-              throw ModelCache.unreadableOnExecutors(e);
-            }
-          }
-        } finally {
-          spark.sparkContext().removeSparkListener(progress);
-        }
-        progress.log();
-      }
-      explainSeconds = (System.nanoTime() - t1) / 1e9;
-
-      // 3. Before anything is visible: rows in == rows out and the error rate, counted on the written table.
-      Map<String, Map<String, Long>> statuses = new TreeMap<>();
-      if (rowsIn > 0) {
-        statuses.putAll(table.statusCounts(staging));
-      }
-      for (String m : s.methods()) {
-        long n = statuses.getOrDefault(m, Map.of()).values().stream().mapToLong(Long::longValue).sum();
-        if (n != rowsIn) {
-          throw new IllegalStateException("run " + s.runId() + ": method " + m + " has " + n + " rows in the table, but "
-              + rowsIn + " rows were read");
-        }
-        out.put(m, n);
-      }
-      errors = RowErrors.byMethod("rows", statuses, RowErrors.CORPUS_INPUT_ERRORS, s.maxErrorRate())
-          .enforce("explain run " + s.runId());
-      table.commit(rowsIn > 0 ? staging : null);
-    } finally {
-      table.discard(staging);
-    }
+    OutputTable.Committed written = table.writeRun(relevance, rowsIn, "explain", RowErrors.CORPUS_INPUT_ERRORS);
+    Map<String, Long> out = written.rowsOut();
+    RowErrors errors = written.errors();
+    double explainSeconds = written.stageSeconds();
     ExplainSummary summary = ExplainSummary.of(s, cp.modelId(), rowsIn, out, errors, metrics, explainSeconds,
         (System.nanoTime() - t0) / 1e9, partitions, threads);
     LOG.info(summary.describe());

@@ -64,7 +64,7 @@ public final class ExplanationStruct {
         null, null, textLength, null, method);
   }
 
-  private static scala.collection.Seq<Object> floats(float[] v) {
+  static scala.collection.Seq<Object> floats(float[] v) {
     List<Object> out = new ArrayList<>(v.length);
     for (float f : v) {
       out.add(f);

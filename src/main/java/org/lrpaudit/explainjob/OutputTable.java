@@ -16,6 +16,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.lrpaudit.runtime.ModelCache;
+import org.lrpaudit.runtime.ProgressLog;
+import org.lrpaudit.runtime.RowErrors;
 import org.lrpaudit.runtime.JobException;
 import org.lrpaudit.runtime.SparkWrites;
 import org.slf4j.Logger;
@@ -36,6 +39,7 @@ public final class OutputTable {
   private static final Logger LOG = LoggerFactory.getLogger(OutputTable.class);
   private final SparkSession spark;
   private final ExplainSettings s;
+  private final StructType schema;
   private final Path root;
   private final FileSystem fs;
   /** Whether this job creates the output folder (so a failed first run may remove it again, when empty). */
@@ -44,8 +48,14 @@ public final class OutputTable {
   private boolean addSegmentField;
 
   public OutputTable(SparkSession spark, ExplainSettings settings) {
+    this(spark, settings, RelevanceTable.SCHEMA);
+  }
+
+  /** A table of another schema with the same layout: run_id, method (partition columns), status among its columns. */
+  public OutputTable(SparkSession spark, ExplainSettings settings, StructType schema) {
     this.spark = spark;
     this.s = settings;
+    this.schema = schema;
     this.root = new Path(settings.output());
     try {
       this.fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -84,6 +94,57 @@ public final class OutputTable {
       }
     } catch (IOException e) {
       throw new JobException("cannot inspect output " + s.output() + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** What {@link #writeRun} committed: rows per method, how they went, and the seconds the stage took. */
+  public record Committed(Map<String, Long> rowsOut, RowErrors errors, double stageSeconds) {}
+
+  /**
+   * The run's write, whole or not at all: stages rows (logging progress as stage), then, before anything is visible,
+   * counts the staged table: every method must have exactly rowsIn rows, and the error rate (input errors: the statuses
+   * that are a row's own fault) must be within --max-error-rate; only then commits. The staging folder is removed
+   * whatever happens.
+   */
+  public Committed writeRun(Dataset<Row> rows, long rowsIn, String stage, java.util.Set<String> inputErrors) {
+    long t0 = System.nanoTime();
+    Path staging = stagingPath();
+    try {
+      try (ProgressLog progress = new ProgressLog(stage, rowsIn * s.methods().size(), s.progressSeconds())) {
+        spark.sparkContext().addSparkListener(progress);
+        try {
+          if (rowsIn > 0) {
+            try {
+              stage(rows, staging);
+            } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
+              throw ModelCache.unreadableOnExecutors(e);
+            }
+          }
+        } finally {
+          spark.sparkContext().removeSparkListener(progress);
+        }
+        progress.log();
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      Map<String, Map<String, Long>> statuses = new TreeMap<>();
+      if (rowsIn > 0) {
+        statuses.putAll(statusCounts(staging));
+      }
+      Map<String, Long> out = new TreeMap<>();
+      for (String m : s.methods()) {
+        long n = statuses.getOrDefault(m, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+        if (n != rowsIn) {
+          throw new IllegalStateException("run " + s.runId() + ": method " + m + " has " + n + " rows in the table, but "
+              + rowsIn + " rows were read");
+        }
+        out.put(m, n);
+      }
+      RowErrors errors = RowErrors.byMethod("rows", statuses, inputErrors, s.maxErrorRate())
+          .enforce(stage + " run " + s.runId());
+      commit(rowsIn > 0 ? staging : null);
+      return new Committed(out, errors, seconds);
+    } finally {
+      discard(staging);
     }
   }
 
@@ -179,7 +240,7 @@ public final class OutputTable {
   private Dataset<Row> stagedRun(Path staging) {
     Path run = new Path(staging, RelevanceTable.RUN_ID + "=" + s.runId());
     return spark.read().option("basePath", staging.toString()).format(stagingFormat())
-        .schema(RelevanceTable.SCHEMA).load(run.toString());
+        .schema(schema).load(run.toString());
   }
 
   /** One Delta commit that replaces this run's rows (and only them) with rows; files of the old run stay until VACUUM. */
@@ -197,9 +258,13 @@ public final class OutputTable {
    */
   private void checkDeltaSchema() {
     Map<String, String> have = columnTypes(spark.read().format("delta").load(s.output()).schema());
-    Map<String, String> want = columnTypes(RelevanceTable.SCHEMA);
+    Map<String, String> want = columnTypes(schema);
     if (have.equals(want)) {
       return;
+    }
+    if (schema != RelevanceTable.SCHEMA) {
+      throw new JobException("output " + s.output() + " is a Delta table whose schema is not this job's (" + have.keySet()
+          + " vs " + want.keySet() + "); choose another --output");
     }
     Map<String, String> before = new TreeMap<>(want);
     for (String units : new String[] {"tokens", "words"}) {
@@ -269,7 +334,7 @@ public final class OutputTable {
     try {
       if (delta()) {
         if (runExists()) {
-          writeDeltaRun(spark.createDataFrame(java.util.List.of(), RelevanceTable.SCHEMA));
+          writeDeltaRun(spark.createDataFrame(java.util.List.of(), schema));
         }
         return;
       }

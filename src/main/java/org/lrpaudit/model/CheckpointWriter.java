@@ -111,12 +111,15 @@ public final class CheckpointWriter {
     }
   }
 
-  /** model.safetensors from named parameters, [out, in] as HuggingFace stores linear weights, float32. */
+  /**
+   * model.safetensors from named parameters, each in the shape the checkpoint stores ([out, in] for linear weights, as
+   * HuggingFace stores them), float32.
+   */
   public static void writeSafetensors(List<Weights.Parameter> parameters, Path file) throws IOException {
     try (NDManager m = NDManager.newBaseManager(); OutputStream out = Files.newOutputStream(file)) {
       NDList list = new NDList();
       for (Weights.Parameter p : parameters) {
-        NDArray a = p.transposed() ? p.array().transpose() : p.array();
+        NDArray a = p.asStored();
         NDArray copy = a.toType(DataType.FLOAT32, true).toDevice(ai.djl.Device.cpu(), true);
         copy.attach(m);
         copy.setName(p.name());

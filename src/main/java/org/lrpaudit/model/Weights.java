@@ -107,14 +107,21 @@ public final class Weights {
   /**
    * A convolution whose stride equals its kernel (ViT's patch projection: weight [out, in, kh, kw], bias [out]) as the
    * linear map it is on flattened patches: the weight is returned as [in * kh * kw, out], with the inputs in (channel,
-   * row, column) order. The returned weight is a view of the checkpoint tensor, which stays the parameter as stored.
+   * row, column) order. That [in * kh * kw, out] copy is the parameter (so training updates the very tensor the forward
+   * pass reads), saved in the checkpoint's [out, in, kh, kw] shape.
    */
   public Linear patchProjection(String prefix, int out, int in, int kh, int kw) {
     NDArray w = read(prefix + ".weight", Kind.WEIGHT, out, in, kh, kw);
-    parameters.add(new Parameter(prefix + ".weight", w, false));
+    NDArray flat = w.reshape(out, (long) in * kh * kw);
+    NDArray view = flat.transpose();
+    NDArray wt = view.duplicate(); // contiguous, and no view of a tensor created before gradients were asked for
+    view.close();
+    flat.close();
+    w.close();
+    parameters.add(new Parameter(prefix + ".weight", wt, true, new Shape(out, in, kh, kw)));
     NDArray b = read(prefix + ".bias", Kind.BIAS, out);
     parameters.add(new Parameter(prefix + ".bias", b, false));
-    return new Linear(w.reshape(out, (long) in * kh * kw).transpose(), b);
+    return new Linear(wt, b);
   }
 
   /** A linear layer without bias (ModernBERT, DeBERTa's shared position projection in some configs). */
@@ -179,8 +186,22 @@ public final class Weights {
     return List.copyOf(parameters);
   }
 
-  /** A loaded tensor under its checkpoint name; transposed = held as [in, out] while the file stores [out, in]. */
-  public record Parameter(String name, NDArray array, boolean transposed) {}
+  /**
+   * A loaded tensor under its checkpoint name; transposed = held as [in, out] while the file stores [out, in];
+   * storedShape (null: array's shape, transposed if so) = the shape the file stores, when it has more axes (a patch
+   * convolution held as its linear map).
+   */
+  public record Parameter(String name, NDArray array, boolean transposed, Shape storedShape) {
+    public Parameter(String name, NDArray array, boolean transposed) {
+      this(name, array, transposed, null);
+    }
+
+    /** The tensor as the checkpoint stores it, in array's manager. */
+    public NDArray asStored() {
+      NDArray a = transposed ? array.transpose() : array;
+      return storedShape == null ? a : a.reshape(storedShape);
+    }
+  }
 
   /** y = x W^T + b with W stored transposed; bias may be null. */
   public record Linear(NDArray weightT, NDArray bias) {

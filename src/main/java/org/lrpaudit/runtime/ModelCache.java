@@ -3,7 +3,10 @@ package org.lrpaudit.runtime;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.lrpaudit.model.CheckpointException;
+import org.lrpaudit.model.ImageClassifier;
 import org.lrpaudit.model.TextClassifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
   private static final ConcurrentHashMap<Key, TextClassifier> MODELS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Key, ImageClassifier> IMAGE_MODELS = new ConcurrentHashMap<>();
 
   private static final String ON_EXECUTOR = " (on executor ";
 
@@ -34,20 +38,30 @@ public final class ModelCache {
   }
 
   public static TextClassifier get(String location, int maxLength, Device device, int torchThreads) {
-    return MODELS.computeIfAbsent(new Key(location, maxLength, device.toString()), k -> {
-      TorchThreads.configure(torchThreads);
-      long t0 = System.nanoTime();
-      TextClassifier c;
-      try {
-        c = TextClassifier.load(location, maxLength, device, DataType.FLOAT32);
-      } catch (CheckpointException e) {
-        // Named with the executor and its host: the driver could read the model, this executor cannot.
-        throw new CheckpointException(e.getMessage() + ON_EXECUTOR + executor() + ")", e);
-      }
-      LOG.info("loaded model {} ({}) on {} in {} ms", location, c.modelId().substring(0, 12), device,
-          (System.nanoTime() - t0) / 1_000_000);
-      return c;
-    });
+    return MODELS.computeIfAbsent(new Key(location, maxLength, device.toString()), k -> load(location, device,
+        torchThreads, () -> TextClassifier.load(location, maxLength, device, DataType.FLOAT32), TextClassifier::modelId));
+  }
+
+  /** The executor's one image classifier (model_type vit) of a location. */
+  public static ImageClassifier image(String location, Device device, int torchThreads) {
+    return IMAGE_MODELS.computeIfAbsent(new Key(location, 0, device.toString()), k -> load(location, device,
+        torchThreads, () -> ImageClassifier.load(location, device, DataType.FLOAT32), ImageClassifier::modelId));
+  }
+
+  private static <M> M load(String location, Device device, int torchThreads, Supplier<M> loader,
+      Function<M, String> modelId) {
+    TorchThreads.configure(torchThreads);
+    long t0 = System.nanoTime();
+    M c;
+    try {
+      c = loader.get();
+    } catch (CheckpointException e) {
+      // Named with the executor and its host: the driver could read the model, this executor cannot.
+      throw new CheckpointException(e.getMessage() + ON_EXECUTOR + executor() + ")", e);
+    }
+    LOG.info("loaded model {} ({}) on {} in {} ms", location, modelId.apply(c).substring(0, 12), device,
+        (System.nanoTime() - t0) / 1_000_000);
+    return c;
   }
 
   /**

@@ -7,11 +7,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.spark.TaskContext;
 import org.apache.spark.util.LongAccumulator;
 import org.lrpaudit.explain.NonFiniteRelevanceException;
 import org.lrpaudit.explain.TokenBudget;
+import org.lrpaudit.model.ImageClassifier;
 import org.lrpaudit.model.TextClassifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +49,12 @@ public final class PartitionRunner implements Serializable {
     List<O> apply(TextClassifier model, List<I> chunk);
   }
 
+  /** The same with the executor's image classifier (the model location is a ViT folder). */
+  @FunctionalInterface
+  public interface ImageChunkWork<I, O> extends Serializable {
+    List<O> apply(ImageClassifier model, List<I> chunk);
+  }
+
   /** Runs the model on one batch, given as indices into the rows being batched; one result per index, in order. */
   @FunctionalInterface
   public interface BatchCall<R> {
@@ -68,10 +77,20 @@ public final class PartitionRunner implements Serializable {
 
   /** The partition's rows mapped chunk by chunk, lazily (nothing runs before the first hasNext). */
   public <I, O> Iterator<O> run(Iterator<I> rows, ChunkWork<I, O> work) {
+    return chunks(rows, device -> ModelCache.get(model.location(), model.maxLength(), device, model.torchThreads()),
+        work::apply);
+  }
+
+  /** The same for an image classifier: the executor's one ImageClassifier of the model location (maxLength unused). */
+  public <I, O> Iterator<O> runImages(Iterator<I> rows, ImageChunkWork<I, O> work) {
+    return chunks(rows, device -> ModelCache.image(model.location(), device, model.torchThreads()), work::apply);
+  }
+
+  private <M, I, O> Iterator<O> chunks(Iterator<I> rows, Function<Device, M> load, BiFunction<M, List<I>, List<O>> work) {
     TaskContext task = TaskContext.get();
     Device device = DeviceChoice.forResources(task == null ? Map.of() : task.resourcesJMap());
     return new Chunks<>(rows, chunkRows, chunk -> {
-      TextClassifier classifier = ModelCache.get(model.location(), model.maxLength(), device, model.torchThreads());
+      M classifier = load.apply(device);
       for (RunnerInterceptor i : Interceptors.ALL) {
         i.beforeChunk(chunk);
       }

@@ -8,7 +8,8 @@ import org.lrpaudit.model.Weights;
 
 /**
  * AdamW (Loshchilov & Hutter) with decoupled weight decay, applied in place to a model's parameters after a backward pass.
- * Biases, LayerNorm parameters and embeddings get no weight decay, as in the usual BERT fine-tuning recipe.
+ * Biases, LayerNorm parameters and embeddings (a ViT's patch projection, [CLS] and positions included) get no weight
+ * decay, as in the usual BERT fine-tuning recipe.
  */
 final class AdamW {
   private static final double BETA1 = 0.9;
@@ -75,8 +76,10 @@ final class AdamW {
     }
   }
 
-  private static boolean decays(String name) {
-    return name.endsWith(".weight") && !name.contains("LayerNorm") && !name.contains("layer_norm")
+  /** Linear weights decay; LayerNorm gammas (BERT's LayerNorm, DistilBERT's layer_norm, ViT's layernorm_*) do not. */
+  static boolean decays(String name) {
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    return name.endsWith(".weight") && !lower.contains("layernorm") && !lower.contains("layer_norm")
         && !name.contains("embeddings");
   }
 

@@ -1,0 +1,127 @@
+package org.lrpaudit.explainjob;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.lrpaudit.explain.ImageExplainer;
+import org.lrpaudit.explain.ImageExplanation;
+import org.lrpaudit.explain.ImageInput;
+import org.lrpaudit.explain.Method;
+import org.lrpaudit.explain.Target;
+import org.lrpaudit.explain.TokenBudget;
+import org.lrpaudit.model.ImageClassifier;
+import org.lrpaudit.model.ImageException;
+import org.lrpaudit.model.ImageFiles;
+import org.lrpaudit.model.PatchGrid;
+import org.lrpaudit.runtime.JobMetrics;
+import org.lrpaudit.runtime.PartitionRunner;
+import org.lrpaudit.runtime.RowError;
+import org.lrpaudit.runtime.RowResult;
+
+/**
+ * Explains one partition of images ({@link ImageSource}'s rows) into image relevance table rows, one per image and
+ * method. Chunks of chunk-rows images come from the shared PartitionRunner (the executor's one model, flat memory); each
+ * image is decoded once per chunk (bounded by ImageFiles: bytes, then the header's size before any pixel), and every
+ * method runs on the decoded images in batches of batch-rows through PartitionRunner.inBatches (a failing batch is
+ * redone image by image). An image that cannot be decoded or explained gets an error row naming it, for every method.
+ */
+final class ImagePartition implements MapPartitionsFunction<Row, Row> {
+  private final ExplainSettings s;
+  private final int torchThreads;
+  private final JobMetrics metrics;
+
+  ImagePartition(ExplainSettings settings, int torchThreads, JobMetrics metrics) {
+    this.s = settings;
+    this.torchThreads = torchThreads;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) {
+    return new PartitionRunner(new PartitionRunner.ModelSpec(s.model(), 0, torchThreads), s.chunkRows(), null)
+        .runImages(input, this::chunk);
+  }
+
+  /** One chunk of input rows to its output rows: for each method in order, every image of the chunk in order. */
+  List<Row> chunk(ImageClassifier classifier, List<Row> rows) {
+    int n = rows.size();
+    Target target = Target.parse(s.target());
+    PatchGrid grid = classifier.grid();
+    RowError[] errors = new RowError[n];
+    Integer[] widths = new Integer[n];
+    Integer[] heights = new Integer[n];
+    List<Integer> valid = new ArrayList<>(n);
+    List<ImageInput> inputs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Row r = rows.get(i);
+      String id = r.isNullAt(ImageSource.ID) ? null : r.getString(ImageSource.ID);
+      Integer label = r.isNullAt(ImageSource.LABEL) ? null : r.getInt(ImageSource.LABEL);
+      if (id == null) {
+        errors[i] = new RowError(RowError.MISSING_ID, "the row has no id");
+        continue;
+      }
+      if (target instanceof Target.GoldLabel && label == null) {
+        errors[i] = new RowError(RowError.BAD_TARGET, id + ": target 'label' needs a gold label, and this image has none");
+        continue;
+      }
+      try {
+        BufferedImage image = ImageFiles.decode(bytes(r, id), id, grid.patch());
+        widths[i] = image.getWidth();
+        heights[i] = image.getHeight();
+        inputs.add(new ImageInput(id, classifier.processor().pixels(image), label));
+        valid.add(i);
+      } catch (ImageException e) {
+        errors[i] = new RowError(e.status(), e.getMessage());
+      }
+    }
+    metrics.rowsIn.add(n);
+    int[] lengths = new int[inputs.size()];
+    Arrays.fill(lengths, grid.length());
+    TokenBudget budget = new TokenBudget(s.batchRows() * grid.length(), s.batchRows());
+    ImageExplainer explainer = new ImageExplainer(classifier, s.batchRows(), s.methodOptions());
+    List<String> ids = inputs.stream().map(ImageInput::name).toList();
+    List<Row> out = new ArrayList<>(n * s.methods().size());
+    for (String method : s.methods()) {
+      long m0 = System.nanoTime();
+      Method m = Method.parse(method);
+      List<RowResult<ImageExplanation>> results = PartitionRunner.inBatches(budget, lengths, ids,
+          batch -> explainer.explain(batch.stream().map(inputs::get).toList(), m, target), null);
+      metrics.methodNanos.get(method).add(System.nanoTime() - m0);
+      int v = 0;
+      for (int i = 0; i < n; i++) {
+        Row r = rows.get(i);
+        String id = r.isNullAt(ImageSource.ID) ? null : r.getString(ImageSource.ID);
+        Integer label = r.isNullAt(ImageSource.LABEL) ? null : r.getInt(ImageSource.LABEL);
+        RowResult<ImageExplanation> result = errors[i] == null ? results.get(v++) : new RowResult.Failed<>(errors[i]);
+        if (result instanceof RowResult.Done<ImageExplanation> done) {
+          out.add(ImageTable.ok(id, label, done.value(), widths[i], heights[i], s.runId()));
+        } else {
+          RowError e = ((RowResult.Failed<ImageExplanation>) result).error();
+          // A failure inside the model names the image too (decoding errors already do).
+          RowError named = errors[i] == null ? new RowError(e.status(), id + ": " + e.message()) : e;
+          out.add(ImageTable.error(id, label, named, classifier.modelId(), widths[i], heights[i], s.runId(), method));
+          metrics.errorRows.add(1);
+        }
+      }
+    }
+    metrics.rowsOut.add((long) n * s.methods().size());
+    return out;
+  }
+
+  /** The row's encoded image; a null cell is an empty image, or one the source held back as too large. */
+  private static byte[] bytes(Row r, String id) throws ImageException {
+    if (!r.isNullAt(ImageSource.IMAGE)) {
+      return (byte[]) r.get(ImageSource.IMAGE);
+    }
+    long length = r.isNullAt(ImageSource.LENGTH) ? 0 : r.getLong(ImageSource.LENGTH);
+    if (length > ImageFiles.MAX_BYTES) {
+      throw new ImageException(ImageException.TOO_LARGE, id + ": " + length + " bytes, more than the "
+          + ImageFiles.MAX_BYTES + " read");
+    }
+    throw new ImageException(ImageException.EMPTY, id + ": no image bytes (the cell is null)");
+  }
+}
