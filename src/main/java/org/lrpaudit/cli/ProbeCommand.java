@@ -10,6 +10,8 @@ import org.lrpaudit.explain.TokenBudget;
 import org.lrpaudit.probe.ProbeJob;
 import org.lrpaudit.probe.ProbeSettings;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 @Command(name = "probe", mixinStandardHelpOptions = true,
@@ -22,6 +24,8 @@ import picocli.CommandLine.Option;
         "Exit status: 0 done; 1 more texts failed than --max-error-rate allows (nothing written); 2 bad usage, input "
         + "or model, found before any compute."})
 final class ProbeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ProbeCommand.class);
+
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "HuggingFace model folder.")
   String model;
 
@@ -83,7 +87,7 @@ final class ProbeCommand implements Callable<Integer> {
       return f.toString();
     }
     // Not silent: the pairing, and so every probe figure, differs from a run that found the table.
-    org.slf4j.LoggerFactory.getLogger(ProbeCommand.class).warn("probe: no names table at {} (a driver in cluster deploy "
+    LOG.warn("probe: no names table at {} (a driver in cluster deploy "
         + "mode needs -Dlrp-audit.home or LRP_AUDIT_DATA, or --names FILE): names are paired by vocabulary rank", f);
     return null;
   }

@@ -54,12 +54,15 @@ final class ImagePartition implements MapPartitionsFunction<Row, Row> {
     RowError[] errors = new RowError[n];
     Integer[] widths = new Integer[n];
     Integer[] heights = new Integer[n];
-    List<Integer> valid = new ArrayList<>(n);
+    String[] ids = new String[n];
+    Integer[] labels = new Integer[n];
     List<ImageInput> inputs = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Row r = rows.get(i);
       String id = r.isNullAt(ImageSource.ID) ? null : r.getString(ImageSource.ID);
       Integer label = r.isNullAt(ImageSource.LABEL) ? null : r.getInt(ImageSource.LABEL);
+      ids[i] = id;
+      labels[i] = label;
       if (id == null) {
         errors[i] = new RowError(RowError.MISSING_ID, "the row has no id");
         continue;
@@ -73,7 +76,6 @@ final class ImagePartition implements MapPartitionsFunction<Row, Row> {
         widths[i] = image.getWidth();
         heights[i] = image.getHeight();
         inputs.add(new ImageInput(id, classifier.processor().pixels(image), label));
-        valid.add(i);
       } catch (ImageException e) {
         errors[i] = new RowError(e.status(), e.getMessage());
       }
@@ -83,19 +85,18 @@ final class ImagePartition implements MapPartitionsFunction<Row, Row> {
     Arrays.fill(lengths, grid.length());
     TokenBudget budget = new TokenBudget(s.batchRows() * grid.length(), s.batchRows());
     ImageExplainer explainer = new ImageExplainer(classifier, s.batchRows(), s.methodOptions());
-    List<String> ids = inputs.stream().map(ImageInput::name).toList();
+    List<String> names = inputs.stream().map(ImageInput::name).toList();
     List<Row> out = new ArrayList<>(n * s.methods().size());
     for (String method : s.methods()) {
       long m0 = System.nanoTime();
       Method m = Method.parse(method);
-      List<RowResult<ImageExplanation>> results = PartitionRunner.inBatches(budget, lengths, ids,
+      List<RowResult<ImageExplanation>> results = PartitionRunner.inBatches(budget, lengths, names,
           batch -> explainer.explain(batch.stream().map(inputs::get).toList(), m, target), null);
       metrics.methodNanos.get(method).add(System.nanoTime() - m0);
       int v = 0;
       for (int i = 0; i < n; i++) {
-        Row r = rows.get(i);
-        String id = r.isNullAt(ImageSource.ID) ? null : r.getString(ImageSource.ID);
-        Integer label = r.isNullAt(ImageSource.LABEL) ? null : r.getInt(ImageSource.LABEL);
+        String id = ids[i];
+        Integer label = labels[i];
         RowResult<ImageExplanation> result = errors[i] == null ? results.get(v++) : new RowResult.Failed<>(errors[i]);
         if (result instanceof RowResult.Done<ImageExplanation> done) {
           out.add(ImageTable.ok(id, label, done.value(), widths[i], heights[i], s.runId()));

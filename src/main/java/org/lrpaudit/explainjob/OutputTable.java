@@ -251,24 +251,22 @@ public final class OutputTable {
   }
 
   /**
-   * An existing Delta table must have the relevance table's columns and types (nullability aside), checked before any
-   * compute: Delta itself refuses a different schema only at the commit, after all the work. The one earlier schema,
-   * before tokens and words had their segment field, is accepted: the run's commit adds the field (mergeSchema), and
-   * the earlier runs' rows read it as null (single texts: bias reads null as segment 0).
+   * An existing Delta table must have this table's columns and types (nullability aside), checked before any compute:
+   * Delta itself refuses a different schema only at the commit, after all the work. For the relevance table one earlier
+   * schema, before tokens and words had their segment field, is accepted too: the run's commit adds the field
+   * (mergeSchema), and the earlier runs' rows read it as null (single texts: bias reads null as segment 0).
    */
   private void checkDeltaSchema() {
     Map<String, String> have = columnTypes(spark.read().format("delta").load(s.output()).schema());
     Map<String, String> want = columnTypes(schema);
+    Map<String, String> before = new TreeMap<>(want);
+    if (schema == RelevanceTable.SCHEMA) {
+      for (String units : new String[] {"tokens", "words"}) {
+        before.put(units, DataTypes.createArrayType(withoutSegment(RelevanceTable.TOKEN)).catalogString());
+      }
+    }
     if (have.equals(want)) {
       return;
-    }
-    if (schema != RelevanceTable.SCHEMA) {
-      throw new JobException("output " + s.output() + " is a Delta table whose schema is not this job's (" + have.keySet()
-          + " vs " + want.keySet() + "); choose another --output");
-    }
-    Map<String, String> before = new TreeMap<>(want);
-    for (String units : new String[] {"tokens", "words"}) {
-      before.put(units, DataTypes.createArrayType(withoutSegment(RelevanceTable.TOKEN)).catalogString());
     }
     if (have.equals(before)) {
       addSegmentField = true;
@@ -284,12 +282,12 @@ public final class OutputTable {
       if (got == null) {
         problems.add("no column '" + name + "'");
       } else if (!want.containsKey(name)) {
-        problems.add("column '" + name + "' is not one of the relevance table's");
+        problems.add("column '" + name + "' is not one of this table's");
       } else if (!got.equals(want.get(name)) && !got.equals(before.get(name))) {
         problems.add("column '" + name + "' is " + got + ", not " + want.get(name));
       }
     }
-    throw new JobException("output " + s.output() + " is a Delta table whose schema is not the relevance table's ("
+    throw new JobException("output " + s.output() + " is a Delta table whose schema is not this job's ("
         + String.join("; ", problems) + "); choose another --output");
   }
 
