@@ -22,8 +22,13 @@ public interface ModelFamily {
   /** The network from the checkpoint's tensors, asked for by their checkpoint names (or drawn at random). */
   Network build(ModelConfig config, Weights w);
 
-  /** Whether the model reads token type ids (segment A = 0, B = 1 for sentence pairs). */
-  boolean usesTokenTypes(ModelConfig config);
+  /**
+   * Whether the model reads token type ids (segment A = 0, B = 1 for sentence pairs): when it has embeddings for more than
+   * one type. A family whose readConfig records no token types (typeVocabSize 0) reads none.
+   */
+  default boolean usesTokenTypes(ModelConfig config) {
+    return config.typeVocabSize() > 1;
+  }
 
   /** Fills config.json of a generated checkpoint of this family (sizes from the spec; labels are added by the caller). */
   void writeConfig(String modelType, RandomCheckpoint.Spec spec, GeneratedTokenizer.Vocabulary vocab, ObjectNode config);

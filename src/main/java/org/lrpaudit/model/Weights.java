@@ -129,6 +129,11 @@ public final class Weights {
     return new Linear(weightT(prefix, in, out), null);
   }
 
+  /** A linear layer with or without bias, as a config flag says (ModernBERT's attention_bias, ViT's qkv_bias). */
+  public Linear linear(String prefix, int in, int out, boolean bias) {
+    return bias ? linear(prefix, in, out) : linearNoBias(prefix, in, out);
+  }
+
   private NDArray weightT(String prefix, int in, int out) {
     NDArray w = read(prefix + ".weight", Kind.WEIGHT, out, in);
     NDArray wt = w.transpose().duplicate(); // contiguous copy, so matMul does not re-stride per batch
@@ -154,6 +159,11 @@ public final class Weights {
     NDArray gamma = read(prefix + ".weight", Kind.GAMMA, size);
     parameters.add(new Parameter(prefix + ".weight", gamma, false));
     return new LayerNormParams(gamma, null, eps);
+  }
+
+  /** A LayerNorm with or without beta, as a config flag says (ModernBERT's norm_bias). */
+  public LayerNormParams layerNorm(String prefix, int size, double eps, boolean bias) {
+    return bias ? layerNorm(prefix, size, eps) : layerNormNoBias(prefix, size, eps);
   }
 
   /**

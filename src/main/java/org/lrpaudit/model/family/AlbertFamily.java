@@ -10,7 +10,6 @@ import org.lrpaudit.model.Embeddings;
 import org.lrpaudit.model.EncoderLayer;
 import org.lrpaudit.model.GeneratedTokenizer;
 import org.lrpaudit.model.ModelConfig;
-import org.lrpaudit.model.ModelFamily;
 import org.lrpaudit.model.Network;
 import org.lrpaudit.model.RandomCheckpoint;
 import org.lrpaudit.model.StackedEncoder;
@@ -24,15 +23,9 @@ import org.lrpaudit.model.Weights;
  * post-LN block under other names (attention.dense, attention.LayerNorm, ffn, ffn_output, full_layer_layer_norm).
  * Pooler albert.pooler + tanh, then classifier. hidden_act defaults to gelu_new.
  */
-public final class AlbertFamily implements ModelFamily {
-  @Override
-  public List<String> modelTypes() {
-    return List.of("albert");
-  }
-
-  @Override
-  public List<String> architectures() {
-    return List.of("AlbertForSequenceClassification");
+public final class AlbertFamily extends NamedFamily {
+  public AlbertFamily() {
+    super("albert", "AlbertForSequenceClassification");
   }
 
   @Override
@@ -51,11 +44,7 @@ public final class AlbertFamily implements ModelFamily {
           + " is not a multiple of num_hidden_groups " + groups);
     }
     double eps = c.layerNormEps();
-    Embeddings emb = Embeddings.absolute(
-        w.tensor("albert.embeddings.word_embeddings.weight", c.vocabSize(), e),
-        w.tensor("albert.embeddings.position_embeddings.weight", c.maxPositions(), e),
-        w.tensor("albert.embeddings.token_type_embeddings.weight", c.typeVocabSize(), e),
-        w.layerNorm("albert.embeddings.LayerNorm", e, eps));
+    Embeddings emb = BertFamily.bertEmbeddings(w, "albert.embeddings.", c, e);
     Weights.Linear mapping = w.linear("albert.encoder.embedding_hidden_mapping_in", e, d);
     List<List<EncoderLayer>> shared = new ArrayList<>();
     for (int g = 0; g < groups; g++) {
@@ -84,14 +73,9 @@ public final class AlbertFamily implements ModelFamily {
   }
 
   @Override
-  public boolean usesTokenTypes(ModelConfig c) {
-    return c.typeVocabSize() > 1;
-  }
-
-  @Override
   public void writeConfig(String type, RandomCheckpoint.Spec s, GeneratedTokenizer.Vocabulary vocab, ObjectNode c) {
     c.put("max_position_embeddings", s.maxPositions());
-    c.putArray("architectures").add("AlbertForSequenceClassification");
+    c.putArray("architectures").add(architecture());
     c.put("embedding_size", Math.max(8, s.hidden() / 2)).put("hidden_size", s.hidden())
         .put("num_hidden_layers", s.layers()).put("num_hidden_groups", 1).put("inner_group_num", 1)
         .put("num_attention_heads", s.heads()).put("intermediate_size", s.intermediate())

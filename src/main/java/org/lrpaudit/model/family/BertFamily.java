@@ -9,7 +9,6 @@ import org.lrpaudit.model.Embeddings;
 import org.lrpaudit.model.EncoderLayer;
 import org.lrpaudit.model.GeneratedTokenizer;
 import org.lrpaudit.model.ModelConfig;
-import org.lrpaudit.model.ModelFamily;
 import org.lrpaudit.model.Network;
 import org.lrpaudit.model.RandomCheckpoint;
 import org.lrpaudit.model.StackedEncoder;
@@ -19,15 +18,9 @@ import org.lrpaudit.model.Weights;
  * BertForSequenceClassification (transformers/models/bert/modeling_bert.py): word + position + token type embeddings and
  * LayerNorm (h0), post-LN encoder layers, tanh pooler on [CLS], classifier.
  */
-public final class BertFamily implements ModelFamily {
-  @Override
-  public List<String> modelTypes() {
-    return List.of("bert");
-  }
-
-  @Override
-  public List<String> architectures() {
-    return List.of("BertForSequenceClassification");
+public final class BertFamily extends NamedFamily {
+  public BertFamily() {
+    super("bert", "BertForSequenceClassification");
   }
 
   @Override
@@ -38,20 +31,36 @@ public final class BertFamily implements ModelFamily {
   @Override
   public Network build(ModelConfig c, Weights w) {
     int d = c.hiddenSize();
-    double eps = c.layerNormEps();
-    Embeddings emb = Embeddings.absolute(
-        w.tensor("bert.embeddings.word_embeddings.weight", c.vocabSize(), d),
-        w.tensor("bert.embeddings.position_embeddings.weight", c.maxPositions(), d),
-        w.tensor("bert.embeddings.token_type_embeddings.weight", c.typeVocabSize(), d),
-        w.layerNorm("bert.embeddings.LayerNorm", d, eps));
-    List<EncoderLayer> layers = new ArrayList<>();
-    for (int i = 0; i < c.numLayers(); i++) {
-      layers.add(bertLayer(w, "bert.encoder.layer." + i + ".", c));
-    }
-    w.requireNoUnusedLayers(List.of("bert.encoder.layer."), c.numLayers());
+    Embeddings emb = bertEmbeddings(w, "bert.embeddings.", c, d);
+    List<EncoderLayer> layers = bertLayers(w, "bert.encoder.layer.", c);
     ClassifierHead head = new ClassifierHead(w.linear("bert.pooler.dense", d, d), Activations.byName("tanh"),
         w.linear("classifier", d, c.numLabels()));
     return new StackedEncoder(emb, null, layers, head);
+  }
+
+  /**
+   * BertEmbeddings' tensors under a prefix ("bert.embeddings."; ELECTRA and ALBERT name theirs the same way): word,
+   * absolute position and token type embeddings of the given width, and their LayerNorm (h0).
+   */
+  static Embeddings bertEmbeddings(Weights w, String p, ModelConfig c, int width) {
+    return Embeddings.absolute(
+        w.tensor(p + "word_embeddings.weight", c.vocabSize(), width),
+        w.tensor(p + "position_embeddings.weight", c.maxPositions(), width),
+        w.tensor(p + "token_type_embeddings.weight", c.typeVocabSize(), width),
+        w.layerNorm(p + "LayerNorm", width, c.layerNormEps()));
+  }
+
+  /**
+   * numLayers BertLayers under "PREFIX0.", "PREFIX1.", ... ("bert.encoder.layer."; RoBERTa and ELECTRA the same), and no
+   * other layer under the prefix in the file.
+   */
+  static List<EncoderLayer> bertLayers(Weights w, String prefix, ModelConfig c) {
+    List<EncoderLayer> layers = new ArrayList<>();
+    for (int i = 0; i < c.numLayers(); i++) {
+      layers.add(bertLayer(w, prefix + i + ".", c));
+    }
+    w.requireNoUnusedLayers(List.of(prefix), c.numLayers());
+    return layers;
   }
 
   /** BertLayer's tensors under a prefix ("bert.encoder.layer.N."; RoBERTa and ELECTRA name theirs the same way). */
@@ -69,14 +78,9 @@ public final class BertFamily implements ModelFamily {
   }
 
   @Override
-  public boolean usesTokenTypes(ModelConfig c) {
-    return c.typeVocabSize() > 1;
-  }
-
-  @Override
   public void writeConfig(String type, RandomCheckpoint.Spec s, GeneratedTokenizer.Vocabulary vocab, ObjectNode c) {
     c.put("max_position_embeddings", s.maxPositions());
-    c.putArray("architectures").add("BertForSequenceClassification");
+    c.putArray("architectures").add(architecture());
     c.put("hidden_size", s.hidden()).put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
         .put("intermediate_size", s.intermediate()).put("hidden_act", s.activation()).put("type_vocab_size", 2)
         .put("layer_norm_eps", 1e-12).put("pad_token_id", vocab.padId());

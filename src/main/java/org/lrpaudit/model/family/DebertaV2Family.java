@@ -14,7 +14,6 @@ import org.lrpaudit.model.EncodedBatch;
 import org.lrpaudit.model.Embeddings;
 import org.lrpaudit.model.GeneratedTokenizer;
 import org.lrpaudit.model.ModelConfig;
-import org.lrpaudit.model.ModelFamily;
 import org.lrpaudit.model.Network;
 import org.lrpaudit.model.RandomCheckpoint;
 import org.lrpaudit.model.Weights;
@@ -36,15 +35,9 @@ import org.lrpaudit.rules.PropagationRules;
  * relative_attention false, pos_att_type terms other than c2p and p2c, attention_head_size != hidden_size / heads,
  * pooler_hidden_size != hidden_size.
  */
-public final class DebertaV2Family implements ModelFamily {
-  @Override
-  public List<String> modelTypes() {
-    return List.of("deberta-v2");
-  }
-
-  @Override
-  public List<String> architectures() {
-    return List.of("DebertaV2ForSequenceClassification");
+public final class DebertaV2Family extends NamedFamily {
+  public DebertaV2Family() {
+    super("deberta-v2", "DebertaV2ForSequenceClassification");
   }
 
   @Override
@@ -177,16 +170,11 @@ public final class DebertaV2Family implements ModelFamily {
     }
   }
 
-  @Override
-  public boolean usesTokenTypes(ModelConfig c) {
-    return c.typeVocabSize() > 1;
-  }
-
   /** DeBERTa-v3-base's settings (relative attention over 256 log buckets, shared keys, no absolute positions). */
   @Override
   public void writeConfig(String type, RandomCheckpoint.Spec s, GeneratedTokenizer.Vocabulary vocab, ObjectNode c) {
     c.put("max_position_embeddings", s.maxPositions());
-    c.putArray("architectures").add("DebertaV2ForSequenceClassification");
+    c.putArray("architectures").add(architecture());
     c.put("hidden_size", s.hidden()).put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
         .put("intermediate_size", s.intermediate()).put("hidden_act", s.activation()).put("type_vocab_size", 0)
         .put("layer_norm_eps", 1e-7).put("relative_attention", true).put("position_buckets", 256)

@@ -9,7 +9,6 @@ import org.lrpaudit.model.Embeddings;
 import org.lrpaudit.model.EncoderLayer;
 import org.lrpaudit.model.GeneratedTokenizer;
 import org.lrpaudit.model.ModelConfig;
-import org.lrpaudit.model.ModelFamily;
 import org.lrpaudit.model.Network;
 import org.lrpaudit.model.RandomCheckpoint;
 import org.lrpaudit.model.StackedEncoder;
@@ -19,18 +18,12 @@ import org.lrpaudit.model.Weights;
  * DistilBertForSequenceClassification (transformers/models/distilbert/modeling_distilbert.py): word + position
  * embeddings and LayerNorm (no token types), post-LN blocks, pre_classifier + ReLU + classifier on [CLS].
  */
-public final class DistilBertFamily implements ModelFamily {
+public final class DistilBertFamily extends NamedFamily {
   /** DistilBERT's LayerNorms are built with eps=1e-12 and the config does not record it. */
   private static final double EPS = 1e-12;
 
-  @Override
-  public List<String> modelTypes() {
-    return List.of("distilbert");
-  }
-
-  @Override
-  public List<String> architectures() {
-    return List.of("DistilBertForSequenceClassification");
+  public DistilBertFamily() {
+    super("distilbert", "DistilBertForSequenceClassification");
   }
 
   @Override
@@ -66,14 +59,9 @@ public final class DistilBertFamily implements ModelFamily {
   }
 
   @Override
-  public boolean usesTokenTypes(ModelConfig c) {
-    return false;
-  }
-
-  @Override
   public void writeConfig(String type, RandomCheckpoint.Spec s, GeneratedTokenizer.Vocabulary vocab, ObjectNode c) {
     c.put("max_position_embeddings", s.maxPositions());
-    c.putArray("architectures").add("DistilBertForSequenceClassification");
+    c.putArray("architectures").add(architecture());
     c.put("dim", s.hidden()).put("n_layers", s.layers()).put("n_heads", s.heads()).put("hidden_dim", s.intermediate())
         .put("activation", s.activation()).put("pad_token_id", vocab.padId());
   }

@@ -1,7 +1,6 @@
 package org.lrpaudit.model.family;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.List;
 import org.lrpaudit.model.Activations;
 import org.lrpaudit.model.ClassifierHead;
@@ -9,7 +8,6 @@ import org.lrpaudit.model.Embeddings;
 import org.lrpaudit.model.EncoderLayer;
 import org.lrpaudit.model.GeneratedTokenizer;
 import org.lrpaudit.model.ModelConfig;
-import org.lrpaudit.model.ModelFamily;
 import org.lrpaudit.model.Network;
 import org.lrpaudit.model.RandomCheckpoint;
 import org.lrpaudit.model.StackedEncoder;
@@ -21,15 +19,9 @@ import org.lrpaudit.model.Weights;
  * and ElectraClassificationHead on the first token: classifier.dense + GELU (always the exact "gelu", whatever hidden_act
  * says) + classifier.out_proj. No pooler.
  */
-public final class ElectraFamily implements ModelFamily {
-  @Override
-  public List<String> modelTypes() {
-    return List.of("electra");
-  }
-
-  @Override
-  public List<String> architectures() {
-    return List.of("ElectraForSequenceClassification");
+public final class ElectraFamily extends NamedFamily {
+  public ElectraFamily() {
+    super("electra", "ElectraForSequenceClassification");
   }
 
   @Override
@@ -41,31 +33,18 @@ public final class ElectraFamily implements ModelFamily {
   public Network build(ModelConfig c, Weights w) {
     int d = c.hiddenSize();
     int e = c.fields().integerOr("embedding_size", d);
-    Embeddings emb = Embeddings.absolute(
-        w.tensor("electra.embeddings.word_embeddings.weight", c.vocabSize(), e),
-        w.tensor("electra.embeddings.position_embeddings.weight", c.maxPositions(), e),
-        w.tensor("electra.embeddings.token_type_embeddings.weight", c.typeVocabSize(), e),
-        w.layerNorm("electra.embeddings.LayerNorm", e, c.layerNormEps()));
+    Embeddings emb = BertFamily.bertEmbeddings(w, "electra.embeddings.", c, e);
     Weights.Linear project = e != d ? w.linear("electra.embeddings_project", e, d) : null;
-    List<EncoderLayer> layers = new ArrayList<>();
-    for (int i = 0; i < c.numLayers(); i++) {
-      layers.add(BertFamily.bertLayer(w, "electra.encoder.layer." + i + ".", c));
-    }
-    w.requireNoUnusedLayers(List.of("electra.encoder.layer."), c.numLayers());
+    List<EncoderLayer> layers = BertFamily.bertLayers(w, "electra.encoder.layer.", c);
     ClassifierHead head = new ClassifierHead(w.linear("classifier.dense", d, d), Activations.byName("gelu"),
         w.linear("classifier.out_proj", d, c.numLabels()));
     return new StackedEncoder(emb, project, layers, head);
   }
 
   @Override
-  public boolean usesTokenTypes(ModelConfig c) {
-    return c.typeVocabSize() > 1;
-  }
-
-  @Override
   public void writeConfig(String type, RandomCheckpoint.Spec s, GeneratedTokenizer.Vocabulary vocab, ObjectNode c) {
     c.put("max_position_embeddings", s.maxPositions());
-    c.putArray("architectures").add("ElectraForSequenceClassification");
+    c.putArray("architectures").add(architecture());
     // embedding_size below hidden_size, as in ELECTRA-small's discriminator: the projection is exercised.
     c.put("embedding_size", Math.max(8, s.hidden() / 2)).put("hidden_size", s.hidden())
         .put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())

@@ -17,7 +17,6 @@ import org.lrpaudit.model.EncodedBatch;
 import org.lrpaudit.model.Embeddings;
 import org.lrpaudit.model.GeneratedTokenizer;
 import org.lrpaudit.model.ModelConfig;
-import org.lrpaudit.model.ModelFamily;
 import org.lrpaudit.model.Network;
 import org.lrpaudit.model.RandomCheckpoint;
 import org.lrpaudit.model.Weights;
@@ -37,15 +36,9 @@ import org.lrpaudit.tensor.Constants;
  * <p>Rule points: AH on every attention (global and local: the full probability matrix after rotary scores and the window
  * mask), LN on every LayerNorm, identity on act, and the uniform rule on the GeGLU product act(input) * gate.
  */
-public final class ModernBertFamily implements ModelFamily {
-  @Override
-  public List<String> modelTypes() {
-    return List.of("modernbert");
-  }
-
-  @Override
-  public List<String> architectures() {
-    return List.of("ModernBertForSequenceClassification");
+public final class ModernBertFamily extends NamedFamily {
+  public ModernBertFamily() {
+    super("modernbert", "ModernBertForSequenceClassification");
   }
 
   @Override
@@ -77,35 +70,27 @@ public final class ModernBertFamily implements ModelFamily {
       localTheta = f.root().path("rope_parameters").path("sliding_attention").path("rope_theta").asDouble(localTheta);
     }
     Embeddings emb = new Embeddings(w.tensor("model.embeddings.tok_embeddings.weight", c.vocabSize(), d), null, -1,
-        null, null, norm(w, "model.embeddings.norm", d, eps, normBias), false);
+        null, null, w.layerNorm("model.embeddings.norm", d, eps, normBias), false);
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < c.numLayers(); i++) {
       String p = "model.layers." + i + ".";
       boolean global = i % every == 0;
-      Weights.LayerNormParams attnNorm = i == 0 ? null : norm(w, p + "attn_norm", d, eps, normBias);
-      Weights.Linear wqkv = linear(w, p + "attn.Wqkv", d, 3 * d, attnBias);
-      Weights.Linear wo = linear(w, p + "attn.Wo", d, d, attnBias);
-      Weights.LayerNormParams mlpNorm = norm(w, p + "mlp_norm", d, eps, normBias);
-      Weights.Linear wi = linear(w, p + "mlp.Wi", d, 2 * inner, mlpBias);
+      Weights.LayerNormParams attnNorm = i == 0 ? null : w.layerNorm(p + "attn_norm", d, eps, normBias);
+      Weights.Linear wqkv = w.linear(p + "attn.Wqkv", d, 3 * d, attnBias);
+      Weights.Linear wo = w.linear(p + "attn.Wo", d, d, attnBias);
+      Weights.LayerNormParams mlpNorm = w.layerNorm(p + "mlp_norm", d, eps, normBias);
+      Weights.Linear wi = w.linear(p + "mlp.Wi", d, 2 * inner, mlpBias);
       layers.add(new Layer(attnNorm, wqkv.columns(0, d), wqkv.columns(d, 2L * d), wqkv.columns(2L * d, 3L * d), wo,
-          mlpNorm, wi.columns(0, inner), wi.columns(inner, 2L * inner), linear(w, p + "mlp.Wo", inner, d, mlpBias),
+          mlpNorm, wi.columns(0, inner), wi.columns(inner, 2L * inner), w.linear(p + "mlp.Wo", inner, d, mlpBias),
           c.numHeads(), global ? -1 : window, global ? globalTheta : localTheta, Activations.byName(c.hiddenAct())));
     }
     w.requireNoUnusedLayers(List.of("model.layers."), c.numLayers());
-    Weights.LayerNormParams finalNorm = norm(w, "model.final_norm", d, eps, normBias);
-    Weights.Linear dense = linear(w, "head.dense", d, d, f.flag("classifier_bias", false));
-    Weights.LayerNormParams headNorm = norm(w, "head.norm", d, eps, normBias);
+    Weights.LayerNormParams finalNorm = w.layerNorm("model.final_norm", d, eps, normBias);
+    Weights.Linear dense = w.linear("head.dense", d, d, f.flag("classifier_bias", false));
+    Weights.LayerNormParams headNorm = w.layerNorm("head.norm", d, eps, normBias);
     Weights.Linear classifier = w.linear("classifier", d, c.numLabels());
     return new ModernBert(emb, layers, finalNorm, pooling.equals("mean"), dense,
         Activations.byName(f.text("classifier_activation", "gelu")), headNorm, classifier);
-  }
-
-  private static Weights.Linear linear(Weights w, String prefix, int in, int out, boolean bias) {
-    return bias ? w.linear(prefix, in, out) : w.linearNoBias(prefix, in, out);
-  }
-
-  private static Weights.LayerNormParams norm(Weights w, String prefix, int size, double eps, boolean bias) {
-    return bias ? w.layerNorm(prefix, size, eps) : w.layerNormNoBias(prefix, size, eps);
   }
 
   /**
@@ -228,14 +213,9 @@ public final class ModernBertFamily implements ModelFamily {
   }
 
   @Override
-  public boolean usesTokenTypes(ModelConfig c) {
-    return false;
-  }
-
-  @Override
   public void writeConfig(String type, RandomCheckpoint.Spec s, GeneratedTokenizer.Vocabulary vocab, ObjectNode c) {
     c.put("max_position_embeddings", s.maxPositions());
-    c.putArray("architectures").add("ModernBertForSequenceClassification");
+    c.putArray("architectures").add(architecture());
     // A short local window and global attention every 2nd layer, so tests exercise both kinds of layer and the window.
     c.put("hidden_size", s.hidden()).put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
         .put("intermediate_size", s.intermediate()).put("hidden_activation", s.activation())

@@ -1,7 +1,6 @@
 package org.lrpaudit.model.family;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.List;
 import org.lrpaudit.model.Activations;
 import org.lrpaudit.model.ClassifierHead;
@@ -9,7 +8,6 @@ import org.lrpaudit.model.Embeddings;
 import org.lrpaudit.model.EncoderLayer;
 import org.lrpaudit.model.GeneratedTokenizer;
 import org.lrpaudit.model.ModelConfig;
-import org.lrpaudit.model.ModelFamily;
 import org.lrpaudit.model.Network;
 import org.lrpaudit.model.RandomCheckpoint;
 import org.lrpaudit.model.StackedEncoder;
@@ -22,30 +20,17 @@ import org.lrpaudit.model.Weights;
  * token type, no pooler, and the head classifier.dense + tanh + classifier.out_proj on &lt;s&gt;. RoBERTa ships a byte-level
  * BPE tokenizer, XLM-R a SentencePiece Unigram one.
  */
-public final class RobertaFamily implements ModelFamily {
+public final class RobertaFamily extends NamedFamily {
   public static final RobertaFamily ROBERTA = new RobertaFamily("roberta", "RobertaForSequenceClassification",
       GeneratedTokenizer.ROBERTA_BPE);
   public static final RobertaFamily XLM_ROBERTA = new RobertaFamily("xlm-roberta",
       "XLMRobertaForSequenceClassification", GeneratedTokenizer.XLMR_UNIGRAM);
 
-  private final String type;
-  private final String architecture;
   private final GeneratedTokenizer tokenizer;
 
   private RobertaFamily(String type, String architecture, GeneratedTokenizer tokenizer) {
-    this.type = type;
-    this.architecture = architecture;
+    super(type, architecture);
     this.tokenizer = tokenizer;
-  }
-
-  @Override
-  public List<String> modelTypes() {
-    return List.of(type);
-  }
-
-  @Override
-  public List<String> architectures() {
-    return List.of(architecture);
   }
 
   @Override
@@ -76,25 +61,16 @@ public final class RobertaFamily implements ModelFamily {
         null,
         w.layerNorm("roberta.embeddings.LayerNorm", d, c.layerNormEps()),
         false);
-    List<EncoderLayer> layers = new ArrayList<>();
-    for (int i = 0; i < c.numLayers(); i++) {
-      layers.add(BertFamily.bertLayer(w, "roberta.encoder.layer." + i + ".", c));
-    }
-    w.requireNoUnusedLayers(List.of("roberta.encoder.layer."), c.numLayers());
+    List<EncoderLayer> layers = BertFamily.bertLayers(w, "roberta.encoder.layer.", c);
     ClassifierHead head = new ClassifierHead(w.linear("classifier.dense", d, d), Activations.byName("tanh"),
         w.linear("classifier.out_proj", d, c.numLabels()));
     return new StackedEncoder(emb, null, layers, head);
   }
 
   @Override
-  public boolean usesTokenTypes(ModelConfig c) {
-    return c.typeVocabSize() > 1;
-  }
-
-  @Override
   public void writeConfig(String t, RandomCheckpoint.Spec s, GeneratedTokenizer.Vocabulary vocab, ObjectNode c) {
     c.put("max_position_embeddings", s.maxPositions() + vocab.padId() + 1);
-    c.putArray("architectures").add(architecture);
+    c.putArray("architectures").add(architecture());
     c.put("hidden_size", s.hidden()).put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
         .put("intermediate_size", s.intermediate()).put("hidden_act", s.activation()).put("type_vocab_size", 1)
         .put("layer_norm_eps", 1e-5).put("pad_token_id", vocab.padId()).put("bos_token_id", vocab.clsId())

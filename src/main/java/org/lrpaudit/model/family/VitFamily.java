@@ -32,18 +32,12 @@ import org.lrpaudit.rules.PropagationRules;
  * <p>Rule points: AH in every attention, LN at layernorm_before, layernorm_after and the final layernorm, identity on the
  * FFN activation. h0 has no LayerNorm after it (pre-norm), so relevance at h0 is the residual stream's input.
  */
-public final class VitFamily implements ImageFamily {
+public final class VitFamily extends NamedFamily implements ImageFamily {
   /** Longest image side accepted from config.json: far above real ViTs (224 to 518), far below overflowing counts. */
   public static final int MAX_IMAGE_SIZE = 4096;
 
-  @Override
-  public List<String> modelTypes() {
-    return List.of("vit");
-  }
-
-  @Override
-  public List<String> architectures() {
-    return List.of("ViTForImageClassification");
+  public VitFamily() {
+    super("vit", "ViTForImageClassification");
   }
 
   @Override
@@ -90,9 +84,9 @@ public final class VitFamily implements ImageFamily {
       String p = "vit.encoder.layer." + i + ".";
       layers.add(new PreNormLayer(
           w.layerNorm(p + "layernorm_before", d, eps),
-          linear(w, p + "attention.attention.query", d, d, qkvBias),
-          linear(w, p + "attention.attention.key", d, d, qkvBias),
-          linear(w, p + "attention.attention.value", d, d, qkvBias),
+          w.linear(p + "attention.attention.query", d, d, qkvBias),
+          w.linear(p + "attention.attention.key", d, d, qkvBias),
+          w.linear(p + "attention.attention.value", d, d, qkvBias),
           w.linear(p + "attention.output.dense", d, d),
           w.layerNorm(p + "layernorm_after", d, eps),
           w.linear(p + "intermediate.dense", d, c.intermediateSize()),
@@ -102,10 +96,6 @@ public final class VitFamily implements ImageFamily {
     w.requireNoUnusedLayers(List.of("vit.encoder.layer."), c.numLayers());
     return new Vit(grid, patch, cls, positions, layers, w.layerNorm("vit.layernorm", d, eps),
         w.linear("classifier", d, c.numLabels()));
-  }
-
-  private static Weights.Linear linear(Weights w, String prefix, int in, int out, boolean bias) {
-    return bias ? w.linear(prefix, in, out) : w.linearNoBias(prefix, in, out);
   }
 
   record Vit(PatchGrid grid, Weights.Linear patch, NDArray cls, NDArray positions, List<PreNormLayer> layers,
@@ -142,7 +132,7 @@ public final class VitFamily implements ImageFamily {
 
   @Override
   public void writeConfig(String type, RandomCheckpoint.Spec s, RandomCheckpoint.ImageSpec image, ObjectNode c) {
-    c.putArray("architectures").add("ViTForImageClassification");
+    c.putArray("architectures").add(architecture());
     c.put("hidden_size", s.hidden()).put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
         .put("intermediate_size", s.intermediate()).put("hidden_act", s.activation()).put("layer_norm_eps", 1e-12)
         .put("image_size", image.imageSize()).put("patch_size", image.patchSize())
