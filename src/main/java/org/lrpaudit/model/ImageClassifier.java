@@ -8,15 +8,12 @@ import java.nio.file.Path;
  * An image classifier ready to run: its image processor and its network, loaded once and shared by the threads of a JVM
  * (the image twin of {@link TextClassifier}).
  */
-public final class ImageClassifier implements AutoCloseable {
-  private final Checkpoint checkpoint;
+public final class ImageClassifier extends LoadedClassifier {
   private final ImageProcessor processor;
-  private final SequenceClassifier model;
 
   private ImageClassifier(Checkpoint checkpoint, ImageProcessor processor, SequenceClassifier model) {
-    this.checkpoint = checkpoint;
+    super(checkpoint, model);
     this.processor = processor;
-    this.model = model;
   }
 
   public static ImageClassifier load(String location, Device device, DataType dataType) {
@@ -25,14 +22,12 @@ public final class ImageClassifier implements AutoCloseable {
       throw new CheckpointException(location + ": model_type '" + cp.config().modelType() + "' is a text classifier; "
           + "explain it with explain-text");
     }
-    try (TensorSource file = cp.openWeights()) {
-      SequenceClassifier model = SequenceClassifier.load(cp.config(), file, device, dataType);
-      try {
-        return new ImageClassifier(cp, ImageProcessor.read(cp.preprocessor(), model.grid()), model);
-      } catch (RuntimeException e) {
-        model.close();
-        throw e;
-      }
+    SequenceClassifier model = loadNetwork(cp, device, dataType);
+    try {
+      return new ImageClassifier(cp, ImageProcessor.read(cp.preprocessor(), model.grid()), model);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
     }
   }
 
@@ -46,32 +41,11 @@ public final class ImageClassifier implements AutoCloseable {
     return processor.pixels(ImageFiles.decode(ImageFiles.read(file), name, grid().patch()));
   }
 
-  public Checkpoint checkpoint() {
-    return checkpoint;
-  }
-
-  public ModelConfig config() {
-    return checkpoint.config();
-  }
-
-  public String modelId() {
-    return checkpoint.modelId();
-  }
-
   public ImageProcessor processor() {
     return processor;
   }
 
-  public SequenceClassifier model() {
-    return model;
-  }
-
   public PatchGrid grid() {
-    return model.grid();
-  }
-
-  @Override
-  public void close() {
-    model.close();
+    return model().grid();
   }
 }

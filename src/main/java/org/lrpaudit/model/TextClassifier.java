@@ -4,15 +4,12 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 
 /** A checkpoint ready to run: its tokenizer and its encoder, loaded once and shared by the threads of a JVM. */
-public final class TextClassifier implements AutoCloseable {
-  private final Checkpoint checkpoint;
+public final class TextClassifier extends LoadedClassifier {
   private final TextTokenizer tokenizer;
-  private final SequenceClassifier model;
 
   private TextClassifier(Checkpoint checkpoint, TextTokenizer tokenizer, SequenceClassifier model) {
-    this.checkpoint = checkpoint;
+    super(checkpoint, model);
     this.tokenizer = tokenizer;
-    this.model = model;
   }
 
   /**
@@ -25,8 +22,8 @@ public final class TextClassifier implements AutoCloseable {
     Checkpoint cp = Checkpoint.open(location).requireText();
     int length = Math.min(maxLength, cp.config().maxPositions());
     TextTokenizer tok = new TextTokenizer(cp.tokenizer(), length, cp.config().vocabSize());
-    try (TensorSource file = cp.openWeights()) {
-      return new TextClassifier(cp, tok, SequenceClassifier.load(cp.config(), file, device, dataType));
+    try {
+      return new TextClassifier(cp, tok, loadNetwork(cp, device, dataType));
     } catch (RuntimeException e) {
       tok.close();
       throw e;
@@ -37,29 +34,13 @@ public final class TextClassifier implements AutoCloseable {
     return load(location, maxLength, Device.cpu(), DataType.FLOAT32);
   }
 
-  public Checkpoint checkpoint() {
-    return checkpoint;
-  }
-
-  public ModelConfig config() {
-    return checkpoint.config();
-  }
-
-  public String modelId() {
-    return checkpoint.modelId();
-  }
-
   public TextTokenizer tokenizer() {
     return tokenizer;
   }
 
-  public SequenceClassifier model() {
-    return model;
-  }
-
   @Override
   public void close() {
-    model.close();
+    super.close();
     tokenizer.close();
   }
 }
