@@ -3,6 +3,7 @@ package org.lrpaudit.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -139,27 +140,18 @@ final class ExplainImageCommand implements Callable<Integer> {
   record ErrorJson(String image, String status, String error) {}
 
   /** The JSON-lines shape of an image explanation: snake_case names, as explain-text's. */
-  @JsonPropertyOrder({"image", "method", "model_id", "logits", "predicted", "predicted_label", "explained_class",
-      "explained_label", "explained_logit", "patches", "relevance_sum", "conservation_gap", "heatmap"})
+  @JsonPropertyOrder({"image", "output", "patches", "relevance_sum", "conservation_gap", "heatmap"})
   record ImageJson(
       String image,
-      String method,
-      @JsonProperty("model_id") String modelId,
-      float[] logits,
-      int predicted,
-      @JsonProperty("predicted_label") String predictedLabel,
-      @JsonProperty("explained_class") int explainedClass,
-      @JsonProperty("explained_label") String explainedLabel,
-      @JsonProperty("explained_logit") double explainedLogit,
+      @JsonUnwrapped ExplainedOutputJson output,
       List<PatchRelevance> patches,
       @JsonProperty("relevance_sum") double relevanceSum,
       @JsonProperty("conservation_gap") double conservationGap,
       @JsonInclude(JsonInclude.Include.NON_NULL) String heatmap) {
 
     static ImageJson of(ImageExplanation e, String heatmap) {
-      return new ImageJson(e.image(), e.method(), e.modelId(), e.logits(), e.predicted(), e.predictedLabel(),
-          e.explainedClass(), e.explainedLabel(), e.explainedLogit(), e.patches(), e.relevanceSum(),
-          e.conservationGap(), heatmap);
+      return new ImageJson(e.image(), ExplainedOutputJson.of(e), e.patches(), e.relevanceSum(), e.conservationGap(),
+          heatmap);
     }
   }
 }

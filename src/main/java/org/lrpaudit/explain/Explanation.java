@@ -21,7 +21,7 @@ public record Explanation(
     double relevanceSum,
     double conservationGap,
     boolean truncated,
-    String pair) {
+    String pair) implements ExplainedOutput {
   /** An explanation of a single text (no pair). */
   public Explanation(String text, String method, String modelId, float[] logits, int predicted, String predictedLabel,
       int explainedClass, String explainedLabel, double explainedLogit, List<TokenRelevance> tokens,

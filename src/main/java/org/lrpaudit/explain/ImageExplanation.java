@@ -23,7 +23,7 @@ public record ImageExplanation(
     double relevanceSum,
     double conservationGap,
     PatchGrid grid,
-    double[] pixelGradientTimesInput) {
+    double[] pixelGradientTimesInput) implements ExplainedOutput {
 
   /**
    * The patch view as pixels [height * width]: each patch's relevance spread evenly over its patch x patch pixels, so
