@@ -89,16 +89,7 @@ public enum GeneratedTokenizer {
     }
     all.forEach(s -> add(vocab, scores, s, 0));
 
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode root = json.createObjectNode();
-    root.put("version", "1.0");
-    root.putNull("truncation");
-    root.putNull("padding");
-    ArrayNode added = root.putArray("added_tokens");
-    for (String s : all) {
-      added.addObject().put("id", vocab.get(s)).put("content", s).put("single_word", false)
-          .put("lstrip", s.equals("<mask>")).put("rstrip", false).put("normalized", false).put("special", true);
-    }
+    ObjectNode root = TokenizerJson.withSpecialTokens(all, vocab);
     root.putNull("normalizer");
     if (kind == Kind.BYTE_BPE) {
       root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false)
@@ -126,7 +117,7 @@ public enum GeneratedTokenizer {
       ArrayNode v = model.putArray("vocab");
       vocab.forEach((piece, id) -> v.addArray().add(piece).add(scores.get(id)[0]));
     }
-    json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
     return new Vocabulary(vocab.size(), vocab.get(pad), vocab.get(cls), vocab.get(sep), vocab.get(unk));
   }
 
@@ -138,36 +129,8 @@ public enum GeneratedTokenizer {
       post.put("trim_offsets", true).put("add_prefix_space", false);
       return;
     }
-    post.put("type", "TemplateProcessing");
-    ArrayNode single = post.putArray("single");
-    special(single, cls, 0);
-    sequence(single, "A", 0);
-    special(single, sep, 0);
-    ArrayNode pair = post.putArray("pair");
-    int b = template == Template.BERT ? 1 : 0;
-    special(pair, cls, 0);
-    sequence(pair, "A", 0);
-    special(pair, sep, 0);
-    if (template == Template.ROBERTA) {
-      special(pair, sep, 0);
-    }
-    sequence(pair, "B", b);
-    special(pair, sep, b);
-    ObjectNode specialTokens = post.putObject("special_tokens");
-    for (String s : List.of(cls, sep)) {
-      ObjectNode t = specialTokens.putObject(s);
-      t.put("id", s);
-      t.putArray("ids").add(vocab.get(s));
-      t.putArray("tokens").add(s);
-    }
-  }
-
-  private static void special(ArrayNode a, String id, int type) {
-    a.addObject().putObject("SpecialToken").put("id", id).put("type_id", type);
-  }
-
-  private static void sequence(ArrayNode a, String id, int type) {
-    a.addObject().putObject("Sequence").put("id", id).put("type_id", type);
+    TokenizerJson.templateProcessing(post, cls, sep, template == Template.BERT ? 1 : 0, template == Template.ROBERTA,
+        vocab);
   }
 
   private static void add(Map<String, Integer> vocab, List<double[]> scores, String piece, double score) {
