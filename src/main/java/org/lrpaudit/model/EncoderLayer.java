@@ -1,25 +1,19 @@
 package org.lrpaudit.model;
 
 import ai.djl.ndarray.NDArray;
-import java.util.function.UnaryOperator;
 import org.lrpaudit.rules.PropagationRules;
 
 /**
  * One post-LayerNorm Transformer block, as BERT, DistilBERT, RoBERTa, ELECTRA and ALBERT all have it (under different
- * tensor names): h1 = LN(x + out(MHA(x))), h2 = LN(h1 + ffnOut(act(ffnIn(h1)))). The rule points are marked where they
- * are called.
+ * tensor names): h1 = LN(x + out(MHA(x))), h2 = LN(h1 + ffnOut(act(ffnIn(h1)))); everything after MHA is
+ * {@link PostNormFeedForward}. The rule points are marked where they are called.
  */
 public record EncoderLayer(
     Weights.Linear query,
     Weights.Linear key,
     Weights.Linear value,
-    Weights.Linear attentionOut,
-    Weights.LayerNormParams attentionNorm,
-    Weights.Linear ffnIn,
-    Weights.Linear ffnOut,
-    Weights.LayerNormParams outputNorm,
-    int numHeads,
-    UnaryOperator<NDArray> activation) {
+    PostNormFeedForward output,
+    int numHeads) {
 
   /**
    * @param x [B, L, D]
@@ -29,10 +23,6 @@ public record EncoderLayer(
   public NDArray forward(NDArray x, NDArray maskBias, PropagationRules rules, AttentionHook hook, int layer) {
     NDArray ctx = Attention.selfAttention(x, query, key, value, numHeads, maskBias, rules, hook, // rule point: AH (inside)
         layer);
-    NDArray h1 = rules.layerNorm(x.add(attentionOut.apply(ctx)), // rule point: LN
-        attentionNorm.gamma(), attentionNorm.beta(), attentionNorm.eps());
-    NDArray inner = rules.activation(ffnIn.apply(h1), activation); // rule point: identity for activations
-    return rules.layerNorm(h1.add(ffnOut.apply(inner)), // rule point: LN
-        outputNorm.gamma(), outputNorm.beta(), outputNorm.eps());
+    return output.forward(x, ctx, rules); // rule points: LN, identity, LN (inside)
   }
 }

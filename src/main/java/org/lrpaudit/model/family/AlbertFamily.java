@@ -11,6 +11,7 @@ import org.lrpaudit.model.EncoderLayer;
 import org.lrpaudit.model.GeneratedTokenizer;
 import org.lrpaudit.model.ModelConfig;
 import org.lrpaudit.model.Network;
+import org.lrpaudit.model.PostNormFeedForward;
 import org.lrpaudit.model.RandomCheckpoint;
 import org.lrpaudit.model.StackedEncoder;
 import org.lrpaudit.model.Weights;
@@ -53,12 +54,13 @@ public final class AlbertFamily extends NamedFamily {
         String p = "albert.encoder.albert_layer_groups." + g + ".albert_layers." + j + ".";
         group.add(new EncoderLayer(
             w.linear(p + "attention.query", d, d), w.linear(p + "attention.key", d, d),
-            w.linear(p + "attention.value", d, d), w.linear(p + "attention.dense", d, d),
-            w.layerNorm(p + "attention.LayerNorm", d, eps),
-            w.linear(p + "ffn", d, c.intermediateSize()),
-            w.linear(p + "ffn_output", c.intermediateSize(), d),
-            w.layerNorm(p + "full_layer_layer_norm", d, eps),
-            c.numHeads(), Activations.byName(c.hiddenAct())));
+            w.linear(p + "attention.value", d, d),
+            new PostNormFeedForward(w.linear(p + "attention.dense", d, d),
+                w.layerNorm(p + "attention.LayerNorm", d, eps),
+                w.linear(p + "ffn", d, c.intermediateSize()),
+                w.linear(p + "ffn_output", c.intermediateSize(), d),
+                w.layerNorm(p + "full_layer_layer_norm", d, eps), Activations.byName(c.hiddenAct())),
+            c.numHeads()));
       }
       shared.add(group);
     }

@@ -10,6 +10,7 @@ import org.lrpaudit.model.EncoderLayer;
 import org.lrpaudit.model.GeneratedTokenizer;
 import org.lrpaudit.model.ModelConfig;
 import org.lrpaudit.model.Network;
+import org.lrpaudit.model.PostNormFeedForward;
 import org.lrpaudit.model.RandomCheckpoint;
 import org.lrpaudit.model.StackedEncoder;
 import org.lrpaudit.model.Weights;
@@ -69,12 +70,13 @@ public final class BertFamily extends NamedFamily {
     double eps = c.layerNormEps();
     return new EncoderLayer(
         w.linear(p + "attention.self.query", d, d), w.linear(p + "attention.self.key", d, d),
-        w.linear(p + "attention.self.value", d, d), w.linear(p + "attention.output.dense", d, d),
-        w.layerNorm(p + "attention.output.LayerNorm", d, eps),
-        w.linear(p + "intermediate.dense", d, c.intermediateSize()),
-        w.linear(p + "output.dense", c.intermediateSize(), d),
-        w.layerNorm(p + "output.LayerNorm", d, eps),
-        c.numHeads(), Activations.byName(c.hiddenAct()));
+        w.linear(p + "attention.self.value", d, d),
+        new PostNormFeedForward(w.linear(p + "attention.output.dense", d, d),
+            w.layerNorm(p + "attention.output.LayerNorm", d, eps),
+            w.linear(p + "intermediate.dense", d, c.intermediateSize()),
+            w.linear(p + "output.dense", c.intermediateSize(), d),
+            w.layerNorm(p + "output.LayerNorm", d, eps), Activations.byName(c.hiddenAct())),
+        c.numHeads());
   }
 
   @Override

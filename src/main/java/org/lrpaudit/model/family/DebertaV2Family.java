@@ -15,6 +15,7 @@ import org.lrpaudit.model.Embeddings;
 import org.lrpaudit.model.GeneratedTokenizer;
 import org.lrpaudit.model.ModelConfig;
 import org.lrpaudit.model.Network;
+import org.lrpaudit.model.PostNormFeedForward;
 import org.lrpaudit.model.RandomCheckpoint;
 import org.lrpaudit.model.Weights;
 import org.lrpaudit.rules.PropagationRules;
@@ -91,10 +92,12 @@ public final class DebertaV2Family extends NamedFamily {
       Weights.Linear posKey = !c2p ? null : share ? k : w.linear(a + "pos_key_proj", d, d);
       Weights.Linear posQuery = !p2c ? null : share ? q : w.linear(a + "pos_query_proj", d, d);
       layers.add(new DisentangledLayer(q, k, v, headsFirst(posKey, rel, heads), headsFirst(posQuery, rel, heads),
-          w.linear(p + "attention.output.dense", d, d), w.layerNorm(p + "attention.output.LayerNorm", d, eps),
-          w.linear(p + "intermediate.dense", d, c.intermediateSize()),
-          w.linear(p + "output.dense", c.intermediateSize(), d), w.layerNorm(p + "output.LayerNorm", d, eps),
-          heads, scale, Activations.byName(c.hiddenAct())));
+          new PostNormFeedForward(w.linear(p + "attention.output.dense", d, d),
+              w.layerNorm(p + "attention.output.LayerNorm", d, eps),
+              w.linear(p + "intermediate.dense", d, c.intermediateSize()),
+              w.linear(p + "output.dense", c.intermediateSize(), d), w.layerNorm(p + "output.LayerNorm", d, eps),
+              Activations.byName(c.hiddenAct())),
+          heads, scale));
     }
     w.requireNoUnusedLayers(List.of("deberta.encoder.layer."), c.numLayers());
     ClassifierHead head = new ClassifierHead(w.linear("pooler.dense", d, d),

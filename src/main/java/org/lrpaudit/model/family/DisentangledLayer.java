@@ -1,18 +1,18 @@
 package org.lrpaudit.model.family;
 
 import ai.djl.ndarray.NDArray;
-import java.util.function.UnaryOperator;
 import org.lrpaudit.model.Attention;
 import org.lrpaudit.model.AttentionHook;
+import org.lrpaudit.model.PostNormFeedForward;
 import org.lrpaudit.model.Weights;
 import org.lrpaudit.rules.PropagationRules;
 import org.lrpaudit.tensor.Constants;
 
 /**
- * One DeBERTa-v2 block (DebertaV2Layer): disentangled self-attention, then BERT's post-LN output and FFN. The attention
- * scores are (q k^T + c2p + p2c) / sqrt(head size * (1 + number of relative terms)), with
- * c2p[i][j] = q_i . posKey[row(i - j)] and p2c[i][j] = k_j . posQuery[row of -(j - i)]: the position projections of
- * the (normalised) rel_embeddings, made once at load because they do not depend on the input.
+ * One DeBERTa-v2 block (DebertaV2Layer): disentangled self-attention, then BERT's post-LN output and FFN
+ * ({@link PostNormFeedForward}). The attention scores are (q k^T + c2p + p2c) / sqrt(head size * (1 + number of
+ * relative terms)), with c2p[i][j] = q_i . posKey[row(i - j)] and p2c[i][j] = k_j . posQuery[row of -(j - i)]: the
+ * position projections of the (normalised) rel_embeddings, made once at load because they do not depend on the input.
  *
  * @param posKeyT [H, dh, 2 span] (key_proj or pos_key_proj of rel_embeddings), null without c2p
  * @param posQueryT [H, dh, 2 span] (query_proj or pos_query_proj of rel_embeddings), null without p2c
@@ -24,14 +24,9 @@ record DisentangledLayer(
     Weights.Linear value,
     NDArray posKeyT,
     NDArray posQueryT,
-    Weights.Linear attentionOut,
-    Weights.LayerNormParams attentionNorm,
-    Weights.Linear ffnIn,
-    Weights.Linear ffnOut,
-    Weights.LayerNormParams outputNorm,
+    PostNormFeedForward output,
     int numHeads,
-    double scale,
-    UnaryOperator<NDArray> activation) {
+    double scale) {
 
   /**
    * @param c2pIndex gather indices [B, H, L, L] (RelativePositions.contentToPosition), null without c2p
@@ -52,10 +47,6 @@ record DisentangledLayer(
     }
     scores.divi(Constants.of(q, scale));
     NDArray ctx = Attention.context(scores, maskBias, v, rules, hook, layer); // rule point: AH (inside, full softmax)
-    NDArray h1 = rules.layerNorm(x.add(attentionOut.apply(ctx)), // rule point: LN
-        attentionNorm.gamma(), attentionNorm.beta(), attentionNorm.eps());
-    NDArray inner = rules.activation(ffnIn.apply(h1), activation); // rule point: identity for activations
-    return rules.layerNorm(h1.add(ffnOut.apply(inner)), // rule point: LN
-        outputNorm.gamma(), outputNorm.beta(), outputNorm.eps());
+    return output.forward(x, ctx, rules); // rule points: LN, identity, LN (inside)
   }
 }

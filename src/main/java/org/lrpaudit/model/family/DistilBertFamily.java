@@ -10,6 +10,7 @@ import org.lrpaudit.model.EncoderLayer;
 import org.lrpaudit.model.GeneratedTokenizer;
 import org.lrpaudit.model.ModelConfig;
 import org.lrpaudit.model.Network;
+import org.lrpaudit.model.PostNormFeedForward;
 import org.lrpaudit.model.RandomCheckpoint;
 import org.lrpaudit.model.StackedEncoder;
 import org.lrpaudit.model.Weights;
@@ -45,12 +46,13 @@ public final class DistilBertFamily extends NamedFamily {
       String p = "distilbert.transformer.layer." + i + ".";
       layers.add(new EncoderLayer(
           w.linear(p + "attention.q_lin", d, d), w.linear(p + "attention.k_lin", d, d),
-          w.linear(p + "attention.v_lin", d, d), w.linear(p + "attention.out_lin", d, d),
-          w.layerNorm(p + "sa_layer_norm", d, EPS),
-          w.linear(p + "ffn.lin1", d, c.intermediateSize()),
-          w.linear(p + "ffn.lin2", c.intermediateSize(), d),
-          w.layerNorm(p + "output_layer_norm", d, EPS),
-          c.numHeads(), Activations.byName(c.hiddenAct())));
+          w.linear(p + "attention.v_lin", d, d),
+          new PostNormFeedForward(w.linear(p + "attention.out_lin", d, d),
+              w.layerNorm(p + "sa_layer_norm", d, EPS),
+              w.linear(p + "ffn.lin1", d, c.intermediateSize()),
+              w.linear(p + "ffn.lin2", c.intermediateSize(), d),
+              w.layerNorm(p + "output_layer_norm", d, EPS), Activations.byName(c.hiddenAct())),
+          c.numHeads()));
     }
     w.requireNoUnusedLayers(List.of("distilbert.transformer.layer."), c.numLayers());
     ClassifierHead head = new ClassifierHead(w.linear("pre_classifier", d, d), Activations.byName("relu"),
