@@ -2,7 +2,6 @@ package org.lrpaudit.explain;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,12 +85,8 @@ public final class Explainer {
       boolean grad = JniUtils.isGradMode();
       JniUtils.setGradMode(false);
       try (NDManager m = NDManager.newBaseManager(model.device())) {
-        NDArray logits = model.logits(model.embed(m, enc), model.maskBias(m, enc), Method.GI.rules(), null);
-        float[] flat = logits.toType(DataType.FLOAT32, false).toFloatArray();
-        int c = (int) logits.getShape().get(1);
-        for (int k = 0; k < batch.size(); k++) {
-          out[batch.get(k)] = Arrays.copyOfRange(flat, k * c, (k + 1) * c);
-        }
+        SequenceClassifier.copyRows(model.logits(model.embed(m, enc), model.maskBias(m, enc), Method.GI.rules(), null),
+            batch, out);
       } finally {
         JniUtils.setGradMode(grad);
       }

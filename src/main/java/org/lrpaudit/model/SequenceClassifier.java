@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.List;
 import org.lrpaudit.rules.PropagationRules;
 
@@ -114,6 +115,17 @@ public final class SequenceClassifier implements AutoCloseable {
     return network.encode(h0, maskBias, rules, null);
   }
 
+  /**
+   * Row k of logits [B, labels] as float32, stored at out[rows.get(k)]: a batch's logits put back in input order (a
+   * batch holds the inputs rows names, in that order).
+   */
+  public static void copyRows(NDArray logits, List<Integer> rows, float[][] out) {
+    float[] flat = logits.toType(DataType.FLOAT32, false).toFloatArray();
+    int c = (int) logits.getShape().get(1);
+    for (int k = 0; k < rows.size(); k++) {
+      out[rows.get(k)] = Arrays.copyOfRange(flat, k * c, (k + 1) * c);
+    }
+  }
 
   @Override
   public void close() {

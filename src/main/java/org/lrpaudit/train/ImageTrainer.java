@@ -2,7 +2,6 @@ package org.lrpaudit.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -184,12 +183,7 @@ public final class ImageTrainer {
           rows.add(i);
         }
         try (NDManager m = NDManager.newBaseManager(classifier.model().device())) {
-          NDArray logits = forward(classifier, m, images, rows);
-          float[] flat = logits.toType(DataType.FLOAT32, false).toFloatArray();
-          int c = (int) logits.getShape().get(1);
-          for (int k = 0; k < rows.size(); k++) {
-            out[rows.get(k)] = Arrays.copyOfRange(flat, k * c, (k + 1) * c);
-          }
+          SequenceClassifier.copyRows(forward(classifier, m, images, rows), rows, out);
         }
       }
     } finally {
