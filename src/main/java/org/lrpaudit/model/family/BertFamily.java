@@ -83,9 +83,16 @@ public final class BertFamily extends NamedFamily {
   public void writeConfig(String type, RandomCheckpoint.Spec s, GeneratedTokenizer.Vocabulary vocab, ObjectNode c) {
     c.put("max_position_embeddings", s.maxPositions());
     c.putArray("architectures").add(architecture());
-    c.put("hidden_size", s.hidden()).put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
-        .put("intermediate_size", s.intermediate()).put("hidden_act", s.activation()).put("type_vocab_size", 2)
-        .put("layer_norm_eps", 1e-12).put("pad_token_id", vocab.padId());
+    bertSizes(c, s).put("type_vocab_size", 2).put("layer_norm_eps", 1e-12).put("pad_token_id", vocab.padId());
+  }
+
+  /**
+   * The spec's sizes under BertConfig's names (hidden_size, num_hidden_layers, num_attention_heads, intermediate_size,
+   * hidden_act), which RoBERTa, ELECTRA and DeBERTa-v2 configs use too.
+   */
+  static ObjectNode bertSizes(ObjectNode c, RandomCheckpoint.Spec s) {
+    return c.put("hidden_size", s.hidden()).put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
+        .put("intermediate_size", s.intermediate()).put("hidden_act", s.activation());
   }
 
   @Override

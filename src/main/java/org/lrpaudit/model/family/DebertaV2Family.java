@@ -178,11 +178,9 @@ public final class DebertaV2Family extends NamedFamily {
   public void writeConfig(String type, RandomCheckpoint.Spec s, GeneratedTokenizer.Vocabulary vocab, ObjectNode c) {
     c.put("max_position_embeddings", s.maxPositions());
     c.putArray("architectures").add(architecture());
-    c.put("hidden_size", s.hidden()).put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
-        .put("intermediate_size", s.intermediate()).put("hidden_act", s.activation()).put("type_vocab_size", 0)
-        .put("layer_norm_eps", 1e-7).put("relative_attention", true).put("position_buckets", 256)
-        .put("max_relative_positions", -1).put("share_att_key", true).put("norm_rel_ebd", "layer_norm")
-        .put("position_biased_input", false).put("pooler_hidden_size", s.hidden())
+    BertFamily.bertSizes(c, s).put("type_vocab_size", 0).put("layer_norm_eps", 1e-7).put("relative_attention", true)
+        .put("position_buckets", 256).put("max_relative_positions", -1).put("share_att_key", true)
+        .put("norm_rel_ebd", "layer_norm").put("position_biased_input", false).put("pooler_hidden_size", s.hidden())
         .put("pooler_hidden_act", s.activation()).put("pad_token_id", vocab.padId());
     c.putArray("pos_att_type").add("p2c").add("c2p");
   }

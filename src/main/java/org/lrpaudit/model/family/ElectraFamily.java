@@ -46,10 +46,9 @@ public final class ElectraFamily extends NamedFamily {
     c.put("max_position_embeddings", s.maxPositions());
     c.putArray("architectures").add(architecture());
     // embedding_size below hidden_size, as in ELECTRA-small's discriminator: the projection is exercised.
-    c.put("embedding_size", Math.max(8, s.hidden() / 2)).put("hidden_size", s.hidden())
-        .put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
-        .put("intermediate_size", s.intermediate()).put("hidden_act", s.activation()).put("type_vocab_size", 2)
-        .put("layer_norm_eps", 1e-12).put("pad_token_id", vocab.padId());
+    c.put("embedding_size", Math.max(8, s.hidden() / 2));
+    BertFamily.bertSizes(c, s).put("type_vocab_size", 2).put("layer_norm_eps", 1e-12)
+        .put("pad_token_id", vocab.padId());
   }
 
   @Override

@@ -71,10 +71,8 @@ public final class RobertaFamily extends NamedFamily {
   public void writeConfig(String t, RandomCheckpoint.Spec s, GeneratedTokenizer.Vocabulary vocab, ObjectNode c) {
     c.put("max_position_embeddings", s.maxPositions() + vocab.padId() + 1);
     c.putArray("architectures").add(architecture());
-    c.put("hidden_size", s.hidden()).put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
-        .put("intermediate_size", s.intermediate()).put("hidden_act", s.activation()).put("type_vocab_size", 1)
-        .put("layer_norm_eps", 1e-5).put("pad_token_id", vocab.padId()).put("bos_token_id", vocab.clsId())
-        .put("eos_token_id", vocab.sepId());
+    BertFamily.bertSizes(c, s).put("type_vocab_size", 1).put("layer_norm_eps", 1e-5).put("pad_token_id", vocab.padId())
+        .put("bos_token_id", vocab.clsId()).put("eos_token_id", vocab.sepId());
   }
 
   @Override
