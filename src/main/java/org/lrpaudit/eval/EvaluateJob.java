@@ -29,8 +29,6 @@ import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.runtime.CorpusReader;
 import org.lrpaudit.runtime.InputCheck;
-import org.lrpaudit.runtime.ModelCache;
-import org.lrpaudit.runtime.ProgressLog;
 import org.lrpaudit.runtime.RowErrors;
 import org.lrpaudit.runtime.SparkWrites;
 import org.lrpaudit.runtime.TorchThreads;
@@ -73,28 +71,15 @@ public final class EvaluateJob {
         s.pairColumn() == null ? "" : ", sentence pairs (second text: " + s.pairColumn() + ")", s.methods(), s.steps(),
         s.keepSpecial() ? "keep-special" : "paper protocol", partitions);
 
-    Path staging = output.staging();
     try {
       EvaluateMetrics metrics = new EvaluateMetrics(spark.sparkContext(), s.methods());
       Dataset<Row> texts = input.repartition(partitions)
           .mapPartitions(new PartitionEvaluator(s, threads, metrics), Encoders.row(FaithfulnessTable.TEXTS));
       long w0 = System.nanoTime();
       long rowsOut = rowsIn * s.methods().size();
-      try (ProgressLog progress = new ProgressLog("evaluate", rowsOut, ProgressLog.DEFAULT_SECONDS)) {
-        spark.sparkContext().addSparkListener(progress);
-        try {
-          SparkWrites.drainingOnFailure(spark.sparkContext(),
-              () -> texts.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "texts").toString()));
-        } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
-          throw ModelCache.unreadableOnExecutors(e);
-        } finally {
-          spark.sparkContext().removeSparkListener(progress);
-        }
-        progress.log();
-      }
+      Dataset<Row> written = output.writeRows(spark, texts, "texts", "evaluate", rowsOut);
       double evaluateSeconds = (System.nanoTime() - w0) / 1e9;
 
-      Dataset<Row> written = spark.read().schema(FaithfulnessTable.TEXTS).parquet(new Path(staging, "texts").toString());
       Map<String, Map<String, Long>> statuses = statusCounts(written, s.methods(), rowsIn, "texts");
       // Before anything is written beside the texts: more failures than --max-error-rate fail the job, and the
       // staging folder (deleted below) is all there was.
@@ -103,7 +88,7 @@ public final class EvaluateJob {
       Dataset<Row> ok = written.where(col("status").equalTo(FaithfulnessTable.OK));
       Dataset<Row> curves = meanCurves(ok, s.steps(), List.of("method"), "texts");
       SparkWrites.drainingOnFailure(spark.sparkContext(), () -> curves.coalesce(1).write().mode(SaveMode.ErrorIfExists)
-          .parquet(new Path(staging, "curves").toString()));
+          .parquet(output.staged("curves").toString()));
       Map<String, Map<String, double[]>> means = collectCurves(curves, 1, s.steps());
       Map<String, double[]> conservation = conservation(ok);
 

@@ -9,8 +9,15 @@ import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.runtime.JobException;
+import org.lrpaudit.runtime.ModelCache;
 import org.lrpaudit.runtime.OutputFolders;
+import org.lrpaudit.runtime.ProgressLog;
+import org.lrpaudit.runtime.SparkWrites;
 
 /**
  * The output folder of an evaluate job (evaluate, evaluate-images): everything is written into a staging folder beside
@@ -33,13 +40,29 @@ final class EvaluateOutput {
     this.staging = new Path(out.getParent(), "." + out.getName() + ".staging-" + UUID.randomUUID());
   }
 
-  /** The folder the job writes into; nothing is created here. */
-  Path staging() {
-    return staging;
-  }
-
   Path staged(String name) {
     return new Path(staging, name);
+  }
+
+  /**
+   * Writes the per-row table (the stage that runs the model) as Parquet folder name of the staging folder, through
+   * Spark's commit protocol, logging progress as stage against rowsDue rows; a model the executors cannot read is
+   * reported as such. Returns the dataset as written, read back with its schema.
+   */
+  Dataset<Row> writeRows(SparkSession spark, Dataset<Row> rows, String name, String stage, long rowsDue) {
+    try (ProgressLog progress = new ProgressLog(stage, rowsDue, ProgressLog.DEFAULT_SECONDS)) {
+      spark.sparkContext().addSparkListener(progress);
+      try {
+        SparkWrites.drainingOnFailure(spark.sparkContext(),
+            () -> rows.write().mode(SaveMode.ErrorIfExists).parquet(staged(name).toString()));
+      } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
+        throw ModelCache.unreadableOnExecutors(e);
+      } finally {
+        spark.sparkContext().removeSparkListener(progress);
+      }
+      progress.log();
+    }
+    return spark.read().schema(rows.schema()).parquet(staged(name).toString());
   }
 
   void write(String name, byte[] bytes) throws IOException {

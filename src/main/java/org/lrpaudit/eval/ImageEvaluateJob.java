@@ -25,8 +25,6 @@ import org.lrpaudit.explainjob.ImageSource;
 import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.runtime.JobException;
 import org.lrpaudit.runtime.JobMetrics;
-import org.lrpaudit.runtime.ModelCache;
-import org.lrpaudit.runtime.ProgressLog;
 import org.lrpaudit.runtime.RowErrors;
 import org.lrpaudit.runtime.SparkWrites;
 import org.lrpaudit.runtime.TorchThreads;
@@ -95,23 +93,10 @@ public final class ImageEvaluateJob {
           new ImageEvaluatePartition(s, threads, rowsDone, evaluated), Encoders.row(ImageFaithfulnessTable.IMAGES));
       long rowsPerMethod = rowsIn * units.size();
       long w0 = System.nanoTime();
-      try (ProgressLog progress = new ProgressLog("evaluate-images", rowsPerMethod * s.methods().size(),
-          ProgressLog.DEFAULT_SECONDS)) {
-        spark.sparkContext().addSparkListener(progress);
-        try {
-          SparkWrites.drainingOnFailure(spark.sparkContext(),
-              () -> rows.write().mode(SaveMode.ErrorIfExists).parquet(output.staged("images").toString()));
-        } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
-          throw ModelCache.unreadableOnExecutors(e);
-        } finally {
-          spark.sparkContext().removeSparkListener(progress);
-        }
-        progress.log();
-      }
+      Dataset<Row> written = output.writeRows(spark, rows, "images", "evaluate-images",
+          rowsPerMethod * s.methods().size());
       double stageSeconds = (System.nanoTime() - w0) / 1e9;
 
-      Dataset<Row> written = spark.read().schema(ImageFaithfulnessTable.IMAGES)
-          .parquet(output.staged("images").toString());
       Map<String, Map<String, Long>> statuses = EvaluateJob.statusCounts(written, s.methods(), rowsPerMethod, "images");
       // Before anything is written beside the images: more failures than --max-error-rate fail the job.
       RowErrors errors = RowErrors.byMethod("rows", statuses, ImageFaithfulnessTable.INPUT_ERRORS, s.maxErrorRate())

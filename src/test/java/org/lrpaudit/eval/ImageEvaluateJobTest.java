@@ -307,6 +307,53 @@ class ImageEvaluateJobTest {
     System.out.printf("IMAGE-EVALUATE-FASHION-FIGURE %.0f s%n", (System.nanoTime() - t0) / 1e9);
   }
 
+  /**
+   * Paired per-image comparison of methods in an existing evaluate-images output (-Dlrp.fashion.eval=DIR): for each
+   * unit, each method's per-image AUAC and AU-MSE (trapezoid of the image's own curves) against lrp-ah-ln's on the same
+   * image: mean difference, its standard error, and on how many images lrp-ah-ln is better. Prints lines
+   * IMAGE-EVALUATE-PAIRED.
+   */
+  @Test
+  void pairedFigures() {
+    String dir = System.getProperty("lrp.fashion.eval");
+    Assumptions.assumeTrue(dir != null);
+    Map<String, double[]> auac = new HashMap<>();
+    Map<String, double[]> auMse = new HashMap<>();
+    List<Row> rows = spark.read().parquet(Paths.get(dir, "images").toString()).where("status = 'ok'").collectAsList();
+    List<String> ids = rows.stream().map(r -> r.<String>getAs("id")).distinct().sorted().toList();
+    for (Row r : rows) {
+      String key = r.getAs("method") + "|" + r.getAs("unit");
+      int i = ids.indexOf(r.<String>getAs("id"));
+      auac.computeIfAbsent(key, k -> new double[ids.size()])[i] = Curves.area(doubles(r, "activation"));
+      auMse.computeIfAbsent(key, k -> new double[ids.size()])[i] = Curves.area(doubles(r, "pruning_change"));
+    }
+    for (String key : new java.util.TreeSet<>(auac.keySet())) {
+      String unit = key.substring(key.indexOf('|') + 1);
+      double[] a = auac.get("lrp-ah-ln|" + unit);
+      double[] m = auMse.get("lrp-ah-ln|" + unit);
+      System.out.printf("IMAGE-EVALUATE-PAIRED %s: AUAC %.4f, lrp-ah-ln minus it %s; AU-MSE %.2f, lrp-ah-ln minus it %s%n",
+          key, mean(auac.get(key)), paired(a, auac.get(key), true), mean(auMse.get(key)),
+          paired(m, auMse.get(key), false));
+    }
+  }
+
+  private static double mean(double[] v) {
+    return java.util.Arrays.stream(v).average().orElse(Double.NaN);
+  }
+
+  /** mean difference a - b, its standard error, and the images where a is better (higher, or lower). */
+  private static String paired(double[] a, double[] b, boolean higherIsBetter) {
+    double[] d = new double[a.length];
+    int better = 0;
+    for (int i = 0; i < a.length; i++) {
+      d[i] = a[i] - b[i];
+      better += (higherIsBetter ? d[i] > 0 : d[i] < 0) ? 1 : 0;
+    }
+    double mu = mean(d);
+    double var = java.util.Arrays.stream(d).map(x -> (x - mu) * (x - mu)).sum() / Math.max(1, d.length - 1);
+    return String.format("%+.4f (se %.4f; better on %d of %d)", mu, Math.sqrt(var / d.length), better, d.length);
+  }
+
   private static double[] toDoubles(float[] v) {
     return FaithfulnessEvaluator.doubles(v);
   }
