@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.lrpaudit.corpus.IdxImages;
+import org.lrpaudit.eval.FlipUnit;
 import org.lrpaudit.eval.ImageFaithfulness;
 import org.lrpaudit.explain.ImageInput;
 import org.lrpaudit.explain.Method;
@@ -19,11 +20,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate-idx", mixinStandardHelpOptions = true,
-    description = {"Patch flipping for an image classifier (model_type vit) on labelled IDX images (Fashion-MNIST, "
-        + "MNIST), in this JVM: the paper's activation and pruning tasks with patches in place of tokens (a removed "
-        + "patch's processed pixels are set to 0, the processor's mean), gold-label logit explained. Prints one JSON "
-        + "object per method: method, images, auac (higher: more faithful), au_mse (lower: more faithful) and the mean "
-        + "curves."})
+    description = {"Patch (or pixel) flipping for an image classifier (model_type vit) on labelled IDX images "
+        + "(Fashion-MNIST, MNIST), in this JVM: the paper's activation and pruning tasks with patches in place of tokens "
+        + "(a removed patch's processed pixels are set to 0, the processor's mean), gold-label logit explained. Prints "
+        + "one JSON object per method and unit: method, unit, images, auac (higher: more faithful), au_mse (lower: more "
+        + "faithful), aupc and the mean curves. evaluate-images is the Spark job over image files and tables."})
 final class EvaluateIdxCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "ViT folder.")
   String model;
@@ -43,6 +44,10 @@ final class EvaluateIdxCommand implements Callable<Integer> {
 
   @Option(names = "--steps", defaultValue = "11", description = "Fractions 0, 1/(S-1), ..., 1 (default ${DEFAULT-VALUE}).")
   int steps;
+
+  @Option(names = "--unit", split = ",", defaultValue = "patch", paramLabel = "U",
+      description = "patch (default), pixel, or patch,pixel: what is flipped (docs/models.md, \"Faithfulness for images\").")
+  List<String> units;
 
   @Option(names = "--batch-images", defaultValue = "32", description = "Images per batch (default ${DEFAULT-VALUE}).")
   int batch;
@@ -75,17 +80,19 @@ final class EvaluateIdxCommand implements Callable<Integer> {
       }
       ObjectMapper json = new ObjectMapper();
       for (ImageFaithfulness.Scores s : new ImageFaithfulness(c, batch, new MethodOptions(igSteps, seed), steps)
-          .evaluate(inputs, chosen)) {
-        System.out.println(json.writeValueAsString(new ScoresJson(s.method(), s.images(), s.auac(), s.auMse(),
-            s.activation(), s.pruningProbability(), s.pruningChange())));
+          .evaluate(inputs, chosen, units.stream().map(FlipUnit::parse).distinct().toList())) {
+        System.out.println(json.writeValueAsString(new ScoresJson(s.method(), s.unit(), s.images(), s.auac(),
+            s.auMse(), s.aupc(), s.activation(), s.pruningProbability(), s.pruningChange())));
         System.out.flush();
       }
     }
     return Main.OK;
   }
 
-  @JsonPropertyOrder({"method", "images", "auac", "au_mse", "activation", "pruning_probability", "pruning_change"})
-  record ScoresJson(String method, int images, double auac, @JsonProperty("au_mse") double auMse, double[] activation,
+  @JsonPropertyOrder({"method", "unit", "images", "auac", "au_mse", "aupc", "activation", "pruning_probability",
+      "pruning_change"})
+  record ScoresJson(String method, String unit, int images, double auac, @JsonProperty("au_mse") double auMse,
+      double aupc, double[] activation,
       @JsonProperty("pruning_probability") double[] pruningProbability,
       @JsonProperty("pruning_change") double[] pruningChange) {}
 }

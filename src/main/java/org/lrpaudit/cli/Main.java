@@ -11,7 +11,8 @@ import picocli.CommandLine;
     description = "Conservative LRP explanations (Ali et al., ICML 2022) of Transformer text and image classifiers, and "
         + "bias audits.",
     subcommands = {ExplainTextCommand.class, ExplainImageCommand.class, ExplainCommand.class, ExplainImagesCommand.class,
-        EvaluateCommand.class, EvaluateIdxCommand.class, AnnotateCommand.class, BiasCommand.class, ProbeCommand.class,
+        EvaluateCommand.class, EvaluateIdxCommand.class, EvaluateImagesCommand.class, AnnotateCommand.class,
+        BiasCommand.class, ProbeCommand.class,
         SlotMentionsCommand.class, AuditCommand.class, DashboardCommand.class, TrainCommand.class,
         TrainImageCommand.class, IdxToPngCommand.class, ImportOnnxCommand.class, PrepareCorpusCommand.class,
         RandomModelCommand.class, CommandLine.HelpCommand.class})

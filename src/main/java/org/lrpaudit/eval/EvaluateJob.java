@@ -11,17 +11,16 @@ import static org.apache.spark.sql.functions.posexplode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -30,10 +29,6 @@ import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.model.Checkpoint;
 import org.lrpaudit.runtime.CorpusReader;
 import org.lrpaudit.runtime.InputCheck;
-import org.lrpaudit.runtime.JobException;
-import org.lrpaudit.runtime.ModelCache;
-import org.lrpaudit.runtime.OutputFolders;
-import org.lrpaudit.runtime.ProgressLog;
 import org.lrpaudit.runtime.RowErrors;
 import org.lrpaudit.runtime.SparkWrites;
 import org.lrpaudit.runtime.TorchThreads;
@@ -61,7 +56,8 @@ public final class EvaluateJob {
     Checkpoint cp = Checkpoint.open(s.model()).requireText();
     Path out = new Path(s.output());
     FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    checkOutput(fs, out, s.overwrite());
+    EvaluateOutput output = new EvaluateOutput(fs, out, OWN, "evaluate");
+    output.check(s.overwrite());
     Dataset<Row> input = new CorpusReader(spark, s.corpus(), s.where()).read();
     if (s.limit() > 0) {
       input = input.limit((int) Math.min(Integer.MAX_VALUE, s.limit()));
@@ -75,38 +71,25 @@ public final class EvaluateJob {
         s.pairColumn() == null ? "" : ", sentence pairs (second text: " + s.pairColumn() + ")", s.methods(), s.steps(),
         s.keepSpecial() ? "keep-special" : "paper protocol", partitions);
 
-    Path staging = new Path(out.getParent(), "." + out.getName() + ".staging-" + UUID.randomUUID());
     try {
       EvaluateMetrics metrics = new EvaluateMetrics(spark.sparkContext(), s.methods());
       Dataset<Row> texts = input.repartition(partitions)
           .mapPartitions(new PartitionEvaluator(s, threads, metrics), Encoders.row(FaithfulnessTable.TEXTS));
       long w0 = System.nanoTime();
       long rowsOut = rowsIn * s.methods().size();
-      try (ProgressLog progress = new ProgressLog("evaluate", rowsOut, ProgressLog.DEFAULT_SECONDS)) {
-        spark.sparkContext().addSparkListener(progress);
-        try {
-          SparkWrites.drainingOnFailure(spark.sparkContext(),
-              () -> texts.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "texts").toString()));
-        } catch (Exception e) { // Spark's SparkException is checked in Java but thrown by Scala code
-          throw ModelCache.unreadableOnExecutors(e);
-        } finally {
-          spark.sparkContext().removeSparkListener(progress);
-        }
-        progress.log();
-      }
+      Dataset<Row> written = output.writeRows(spark, texts, "texts", "evaluate", rowsOut);
       double evaluateSeconds = (System.nanoTime() - w0) / 1e9;
 
-      Dataset<Row> written = spark.read().schema(FaithfulnessTable.TEXTS).parquet(new Path(staging, "texts").toString());
-      Map<String, Map<String, Long>> statuses = statusCounts(written, s, rowsIn);
+      Map<String, Map<String, Long>> statuses = statusCounts(written, s.methods(), rowsIn, "texts");
       // Before anything is written beside the texts: more failures than --max-error-rate fail the job, and the
       // staging folder (deleted below) is all there was.
       RowErrors errors = RowErrors.byMethod("rows", statuses, EvaluateSettings.INPUT_ERRORS, s.maxErrorRate())
           .enforce("evaluate");
       Dataset<Row> ok = written.where(col("status").equalTo(FaithfulnessTable.OK));
-      Dataset<Row> curves = meanCurves(ok, s.steps());
+      Dataset<Row> curves = meanCurves(ok, s.steps(), List.of("method"), "texts");
       SparkWrites.drainingOnFailure(spark.sparkContext(), () -> curves.coalesce(1).write().mode(SaveMode.ErrorIfExists)
-          .parquet(new Path(staging, "curves").toString()));
-      Map<String, Map<String, double[]>> means = collectCurves(curves, s);
+          .parquet(output.staged("curves").toString()));
+      Map<String, Map<String, double[]>> means = collectCurves(curves, 1, s.steps());
       Map<String, double[]> conservation = conservation(ok);
 
       List<EvaluationSummary.MethodResult> results = new ArrayList<>();
@@ -132,8 +115,8 @@ public final class EvaluateJob {
           evaluated == 0 ? Double.NaN : metrics.forwardNanos.value() / 1e6 / evaluated, metrics.perturbedRows.value(),
           metrics.perturbedNanos.value() == 0 ? 0 : metrics.perturbedRows.value() / (metrics.perturbedNanos.value() / 1e9),
           threads, partitions, (System.nanoTime() - t0) / 1e9, errors);
-      write(fs, new Path(staging, "summary.json"), JSON.writeValueAsBytes(summary));
-      write(fs, new Path(staging, "summary.csv"), CurveChart.utf8(summary.csv()));
+      output.write("summary.json", JSON.writeValueAsBytes(summary));
+      output.write("summary.csv", CurveChart.utf8(summary.csv()));
       Map<String, Map<String, double[]>> drawn = new LinkedHashMap<>();
       s.methods().stream().filter(means::containsKey).forEach(m -> drawn.put(m, means.get(m)));
       if (!drawn.isEmpty()) {
@@ -143,58 +126,76 @@ public final class EvaluateJob {
               ? "[CLS]/[SEP] kept" : "paper protocol ([CLS]/[SEP] perturbed too)"));
           byte[] svg = CurveChart.utf8(chart.svg());
           byte[] png = chart.png();
-          write(fs, new Path(staging, "curves.svg"), svg);
-          write(fs, new Path(staging, "curves.png"), png);
+          output.write("curves.svg", svg);
+          output.write("curves.png", png);
         } catch (RuntimeException e) {
           LOG.warn("evaluate: the curve charts could not be drawn, so curves.svg and curves.png are not written (the "
               + "curves are in summary.json and curves/): " + e, e);
         }
       }
-      commit(fs, staging, out);
+      output.commit();
       LOG.info(String.format("evaluate done in %.1f s (evaluation stage %.1f s):%n%s", summary.seconds(),
           evaluateSeconds, summary.table()));
       return summary;
     } finally {
-      if (fs.exists(staging)) {
-        fs.delete(staging, true);
-      }
+      output.discard();
     }
   }
 
-  /** method -> status -> rows, checked: every method has exactly rowsIn rows. */
-  private static Map<String, Map<String, Long>> statusCounts(Dataset<Row> written, EvaluateSettings s, long rowsIn) {
+  /**
+   * method -> status -> rows of a written table, checked: every method has exactly rowsPerMethod rows (rows in == rows
+   * out); table names the table in the message.
+   */
+  static Map<String, Map<String, Long>> statusCounts(Dataset<Row> written, List<String> methods, long rowsPerMethod,
+      String table) {
     Map<String, Map<String, Long>> out = new TreeMap<>();
     for (Row r : written.groupBy("method", "status").count().collectAsList()) {
       out.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
     }
-    for (String m : s.methods()) {
+    for (String m : methods) {
       long n = out.getOrDefault(m, Map.of()).values().stream().mapToLong(Long::longValue).sum();
-      if (n != rowsIn) {
-        throw new IllegalStateException("method " + m + " has " + n + " rows in the texts table, but " + rowsIn
-            + " rows were read");
+      if (n != rowsPerMethod) {
+        throw new IllegalStateException("method " + m + " has " + n + " rows in the " + table + " table, but "
+            + rowsPerMethod + " were due from the rows read");
       }
     }
     return out;
   }
 
-  /** One row per method, curve and step: the curve's mean over the method's evaluated texts. */
-  static Dataset<Row> meanCurves(Dataset<Row> ok, int steps) {
+  /**
+   * One row per key (the method; for images method and unit), curve and step: the curve's mean over the key's evaluated
+   * rows, which the count column counts.
+   */
+  static Dataset<Row> meanCurves(Dataset<Row> ok, int steps, List<String> keys, String count) {
+    Column[] keyColumns = keys.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
     Dataset<Row> all = null;
     for (String column : FaithfulnessTable.CURVE_COLUMNS) {
-      Dataset<Row> one = ok.select(col("method"), posexplode(col(column)).as(new String[] {"step", "value"}))
-          .groupBy(col("method"), col("step")).agg(avg(col("value")).as("mean"), count(lit(1)).as("texts"))
-          .select(col("method"), lit(column).as("curve"), col("step").cast("int"),
-              col("step").cast("double").divide(steps - 1).as("fraction"), col("mean"), col("texts"));
+      Column[] picked = java.util.stream.Stream.concat(Arrays.stream(keyColumns),
+          java.util.stream.Stream.of(posexplode(col(column)).as(new String[] {"step", "value"}))).toArray(Column[]::new);
+      Column[] grouped = java.util.stream.Stream.concat(Arrays.stream(keyColumns), java.util.stream.Stream.of(col("step")))
+          .toArray(Column[]::new);
+      Column[] out = java.util.stream.Stream.concat(Arrays.stream(keyColumns), java.util.stream.Stream.of(
+          lit(column).as("curve"), col("step").cast("int"), col("step").cast("double").divide(steps - 1).as("fraction"),
+          col("mean"), col(count))).toArray(Column[]::new);
+      Dataset<Row> one = ok.select(picked).groupBy(grouped).agg(avg(col("value")).as("mean"), count(lit(1)).as(count))
+          .select(out);
       all = all == null ? one : all.unionByName(one);
     }
-    return all.orderBy("method", "curve", "step");
+    List<String> order = new ArrayList<>(keys);
+    order.addAll(List.of("curve", "step"));
+    return all.orderBy(order.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
   }
 
-  private static Map<String, Map<String, double[]>> collectCurves(Dataset<Row> curves, EvaluateSettings s) {
+  /** key (the key columns joined by '/') -> curve -> mean per step, from meanCurves' rows with keys key columns. */
+  static Map<String, Map<String, double[]>> collectCurves(Dataset<Row> curves, int keys, int steps) {
     Map<String, Map<String, double[]>> out = new LinkedHashMap<>();
     for (Row r : curves.collectAsList()) {
-      out.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>())
-          .computeIfAbsent(r.getString(1), k -> new double[s.steps()])[r.getInt(2)] = r.getDouble(4);
+      List<String> key = new ArrayList<>();
+      for (int i = 0; i < keys; i++) {
+        key.add(r.getString(i));
+      }
+      out.computeIfAbsent(String.join("/", key), k -> new LinkedHashMap<>())
+          .computeIfAbsent(r.getString(keys), k -> new double[steps])[r.getInt(keys + 1)] = r.getDouble(keys + 3);
     }
     return out;
   }
@@ -210,64 +211,6 @@ public final class EvaluateJob {
     return out;
   }
 
-  private static void write(FileSystem fs, Path file, byte[] bytes) throws IOException {
-    try (OutputStream o = fs.create(file, false)) {
-      o.write(bytes);
-    }
-  }
-
   /** The names an evaluate output holds (written into the staging folder, renamed into place whole). */
   static final Set<String> OWN = Set.of("texts", "curves", "summary.json", "summary.csv", "curves.svg", "curves.png");
-
-  /**
-   * An existing output is replaced only with --overwrite and only when it is an evaluate output: summary.json and
-   * nothing but the names this job writes (an empty folder is fine too). Anything else, a user's folder or a file put
-   * into ours, is refused before any work: the replaced folder is deleted whole.
-   */
-  static void checkOutput(FileSystem fs, Path out, boolean overwrite) throws IOException {
-    if (!fs.exists(out)) {
-      return;
-    }
-    if (!fs.getFileStatus(out).isDirectory()) {
-      throw new JobException("output " + out + " exists and is a file, not an evaluate output folder; choose another "
-          + "--output");
-    }
-    List<String> names = new ArrayList<>();
-    for (FileStatus f : fs.listStatus(out)) {
-      names.add(f.getPath().getName());
-    }
-    if (names.isEmpty()) {
-      return;
-    }
-    List<String> foreign = names.stream().filter(n -> !OutputFolders.isOwn(n, OWN)).sorted().limit(5).toList();
-    if (!foreign.isEmpty() || !names.contains("summary.json")) {
-      throw new JobException("output " + out + " exists and is not an evaluate output ("
-          + (foreign.isEmpty() ? "no summary.json" : "it holds '" + String.join("', '", foreign) + "'")
-          + "); lrp-audit never replaces such a folder, with or without --overwrite: choose another --output");
-    }
-    if (!overwrite) {
-      throw new JobException("output " + out + " exists; pass --overwrite to replace it");
-    }
-  }
-
-  /** Renames the complete staging folder to the output; an existing output (overwrite) is moved aside first. */
-  private static void commit(FileSystem fs, Path staging, Path out) throws IOException {
-    checkOutput(fs, out, true); // again: files may have been put there while the job ran
-    Path old = null;
-    if (fs.exists(out)) {
-      old = new Path(out.getParent(), "." + out.getName() + ".replaced-" + UUID.randomUUID());
-      if (!fs.rename(out, old)) {
-        throw new IOException("cannot move the previous output " + out + " aside");
-      }
-    }
-    if (!fs.rename(staging, out)) {
-      if (old != null) {
-        fs.rename(old, out);
-      }
-      throw new IOException("cannot rename " + staging + " to " + out);
-    }
-    if (old != null) {
-      fs.delete(old, true);
-    }
-  }
 }

@@ -66,15 +66,24 @@ public record EvaluationSummary(
       if (m.texts() == 0) {
         continue;
       }
-      String texts = m.texts() + " texts, " + (keepSpecial ? "keep-special" : "paper") + " protocol";
-      out.put(m.method() + "_auac", entry(m.auac(), m.texts(), "area under the activation curve of " + m.method()
-          + " (higher: more faithful; " + texts + ")"));
-      out.put(m.method() + "_au_mse", entry(m.auMse(), m.texts(), "area under the pruning curve of the logits' "
-          + "squared change, " + m.method() + " (lower: more faithful; " + texts + ")"));
-      out.put(m.method() + "_aupc", entry(m.aupc(), m.texts(), "area under the pruning curve of p(gold label), "
-          + m.method() + " (" + texts + ")"));
+      putAreas(out, m.method(), m.method(), m.auac(), m.auMse(), m.aupc(), m.texts(), m.texts() + " texts, "
+          + (keepSpecial ? "keep-special" : "paper") + " protocol");
     }
     return out;
+  }
+
+  /**
+   * The three headline entries of one evaluated group: prefix_auac, prefix_au_mse, prefix_aupc; what is the group's
+   * name in the descriptions, rows the sentence about the rows (n) they average.
+   */
+  static void putAreas(Map<String, Map<String, Object>> out, String prefix, String what, double auac, double auMse,
+      double aupc, long n, String rows) {
+    out.put(prefix + "_auac", entry(auac, n, "area under the activation curve of " + what
+        + " (higher: more faithful; " + rows + ")"));
+    out.put(prefix + "_au_mse", entry(auMse, n, "area under the pruning curve of the logits' squared change, " + what
+        + " (lower: more faithful; " + rows + ")"));
+    out.put(prefix + "_aupc", entry(aupc, n, "area under the pruning curve of p(gold label), " + what + " ("
+        + rows + ")"));
   }
 
   private static Map<String, Object> entry(double value, long n, String description) {

@@ -55,7 +55,8 @@ public final class FaithfulnessTable {
     return RowFactory.create(id, label, method, status, error, tokens, null, null, null, null, null);
   }
 
-  private static scala.collection.Seq<Object> seq(double[] v) {
+  /** A curve as the Spark array cell of the tables. */
+  static scala.collection.Seq<Object> seq(double[] v) {
     List<Object> out = new ArrayList<>(v.length);
     for (double d : v) {
       out.add(d);

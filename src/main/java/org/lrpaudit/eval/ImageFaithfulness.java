@@ -1,7 +1,9 @@
 package org.lrpaudit.eval;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.lrpaudit.explain.ImageExplainer;
 import org.lrpaudit.explain.ImageExplanation;
 import org.lrpaudit.explain.ImageInput;
@@ -12,18 +14,25 @@ import org.lrpaudit.model.ImageClassifier;
 import org.lrpaudit.model.PatchGrid;
 
 /**
- * Patch flipping: the paper's activation and pruning tasks (method.md, "Faithfulness") for an image classifier, with
- * patches where the text tasks have tokens. Each image's gold-label logit is explained; {@link Perturbation} ranks the
- * patches by that relevance exactly as it ranks tokens ([CLS] is no patch: it stays, as --keep-special keeps [CLS] and
- * [SEP]); a removed patch has all its processed pixel values set to 0, the image processor's mean (mid gray for
- * ViTImageProcessor's 0.5 / 0.5), where a text's removed token becomes [UNK]. Curves per image by {@link TextCurves},
- * averaged over the images; AUAC = area under the mean activation curve (higher: more faithful), AU-MSE = area under
- * the mean pruning change (lower: more faithful).
+ * Patch and pixel flipping: the paper's activation and pruning tasks (method.md, "Faithfulness") for an image
+ * classifier, with patches or pixels ({@link FlipUnit}) where the text tasks have tokens. Each image's gold-label logit
+ * is explained; {@link Perturbation} ranks the units by that relevance exactly as it ranks tokens ([CLS] is no patch: it
+ * stays, as --keep-special keeps [CLS] and [SEP]); a removed unit has all its processed pixel values set to 0, the image
+ * processor's mean (mid gray for ViTImageProcessor's 0.5 / 0.5), where a text's removed token becomes [UNK]. Curves per
+ * image by {@link TextCurves}. This is the one curve computation of evaluate-idx (averaged here, in one JVM) and of the
+ * evaluate-images Spark job (averaged by Spark). AUAC = area under the mean activation curve (higher: more faithful),
+ * AU-MSE = area under the mean pruning change (lower: more faithful).
  */
 public final class ImageFaithfulness {
-  /** One method over the images: the mean curves (one value per step) and their areas. */
-  public record Scores(String method, int images, double auac, double auMse, double[] activation,
-      double[] pruningProbability, double[] pruningChange) {}
+  /** Images explained and flipped together when {@link #evaluate} averages a long list (bounds the memory). */
+  static final int CHUNK_IMAGES = 64;
+
+  /** One method and unit over the images: the mean curves (one value per step) and their areas. */
+  public record Scores(String method, String unit, int images, double auac, double auMse, double aupc,
+      double[] activation, double[] pruningProbability, double[] pruningChange) {}
+
+  /** One image under one method: its explanation and its curves per unit. */
+  public record ImageCurves(ImageExplanation explanation, Map<FlipUnit, TextCurves> curves) {}
 
   private final ImageClassifier classifier;
   private final ImageExplainer explainer;
@@ -38,69 +47,103 @@ public final class ImageFaithfulness {
     this.steps = steps;
   }
 
-  /** Scores per method, in the methods' order; every image needs its gold label. */
+  /** Patch flipping: scores per method, in the methods' order; every image needs its gold label. */
   public List<Scores> evaluate(List<ImageInput> images, List<Method> methods) {
+    return evaluate(images, methods, List.of(FlipUnit.PATCH));
+  }
+
+  /** Scores per method and unit (methods outer, units inner), averaged over the images. */
+  public List<Scores> evaluate(List<ImageInput> images, List<Method> methods, List<FlipUnit> units) {
+    List<Scores> out = new ArrayList<>();
+    for (Method m : methods) {
+      double[][][] sums = new double[units.size()][3][steps];
+      for (int from = 0; from < images.size(); from += CHUNK_IMAGES) {
+        for (ImageCurves ic : curves(images.subList(from, Math.min(images.size(), from + CHUNK_IMAGES)), m, units)) {
+          for (int u = 0; u < units.size(); u++) {
+            TextCurves c = ic.curves().get(units.get(u));
+            double[][] curves = {c.activation(), c.pruningProbability(), c.pruningChange()};
+            for (int j = 0; j < 3; j++) {
+              for (int k = 0; k < steps; k++) {
+                sums[u][j][k] += curves[j][k] / images.size();
+              }
+            }
+          }
+        }
+      }
+      for (int u = 0; u < units.size(); u++) {
+        double[][] mean = sums[u];
+        out.add(new Scores(m.id(), units.get(u).id(), images.size(), Curves.area(mean[0]), Curves.area(mean[2]),
+            Curves.area(mean[1]), mean[0], mean[1], mean[2]));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each image explained by the method (gold label), then flipped in every unit: all perturbed images of the list run
+   * through the model together, in batches. Every image needs its gold label.
+   */
+  public List<ImageCurves> curves(List<ImageInput> images, Method method, List<FlipUnit> units) {
     for (ImageInput i : images) {
       if (i.label() == null) {
         throw new IllegalArgumentException(i.name() + ": faithfulness needs the image's gold label");
       }
     }
-    List<Scores> out = new ArrayList<>();
-    for (Method m : methods) {
-      List<ImageExplanation> explained = explainer.explain(images, m, new Target.GoldLabel());
-      double[] act = new double[steps];
-      double[] prob = new double[steps];
-      double[] change = new double[steps];
-      for (int i = 0; i < images.size(); i++) {
-        TextCurves c = curves(images.get(i), explained.get(i));
-        for (int k = 0; k < steps; k++) {
-          act[k] += c.activation()[k] / images.size();
-          prob[k] += c.pruningProbability()[k] / images.size();
-          change[k] += c.pruningChange()[k] / images.size();
-        }
+    List<ImageExplanation> explained = explainer.explain(images, method, new Target.GoldLabel());
+    List<float[]> inputs = new ArrayList<>(images.size() * units.size() * 2 * steps);
+    for (int i = 0; i < images.size(); i++) {
+      for (FlipUnit u : units) {
+        inputs.addAll(perturbed(images.get(i), explained.get(i), u));
       }
-      out.add(new Scores(m.id(), images.size(), Curves.area(act), Curves.area(change), act, prob, change));
+    }
+    float[][] logits = explainer.logits(inputs);
+    List<ImageCurves> out = new ArrayList<>(images.size());
+    int at = 0;
+    for (int i = 0; i < images.size(); i++) {
+      Map<FlipUnit, TextCurves> byUnit = new EnumMap<>(FlipUnit.class);
+      for (FlipUnit u : units) {
+        double[][] act = new double[steps][];
+        double[][] prune = new double[steps][];
+        for (int k = 0; k < steps; k++) {
+          act[k] = FaithfulnessEvaluator.doubles(logits[at + k]);
+          prune[k] = FaithfulnessEvaluator.doubles(logits[at + steps + k]);
+        }
+        at += 2 * steps;
+        byUnit.put(u, TextCurves.of(FaithfulnessEvaluator.doubles(explained.get(i).logits()), act, prune,
+            images.get(i).label()));
+      }
+      out.add(new ImageCurves(explained.get(i), byUnit));
     }
     return out;
   }
 
-  /** One image's curves under one explanation. */
-  TextCurves curves(ImageInput image, ImageExplanation e) {
+  /** One image's perturbed inputs in one unit: the activation task's steps, then the pruning task's. */
+  List<float[]> perturbed(ImageInput image, ImageExplanation e, FlipUnit unit) {
     PatchGrid grid = classifier.grid();
-    double[] relevance = e.patches().stream().mapToDouble(p -> p.relevance()).toArray();
-    long[] positions = new long[grid.length()];
-    boolean[] special = new boolean[grid.length()];
+    long[] positions = new long[unit.positions(grid)];
     for (int t = 0; t < positions.length; t++) {
       positions[t] = t;
     }
-    special[0] = true; // [CLS]
-    Perturbation p = new Perturbation(positions, special, -1, true);
+    Perturbation p = new Perturbation(positions, unit.special(grid), -1, true);
+    double[] ranking = unit.ranking(e);
+    int[] positionOfPixel = unit.positionOfPixel(grid);
     List<float[]> inputs = new ArrayList<>(2 * steps);
-    for (long[][] task : new long[][][] {p.activation(relevance, steps), p.pruning(relevance, steps)}) {
+    for (long[][] task : new long[][][] {p.activation(ranking, steps), p.pruning(ranking, steps)}) {
       for (long[] kept : task) {
-        inputs.add(masked(image.pixels(), kept, grid));
+        inputs.add(masked(image.pixels(), kept, positionOfPixel, grid));
       }
     }
-    float[][] logits = explainer.logits(inputs);
-    double[][] act = new double[steps][];
-    double[][] prune = new double[steps][];
-    for (int k = 0; k < steps; k++) {
-      act[k] = FaithfulnessEvaluator.doubles(logits[k]);
-      prune[k] = FaithfulnessEvaluator.doubles(logits[steps + k]);
-    }
-    return TextCurves.of(FaithfulnessEvaluator.doubles(e.logits()), act, prune, image.label());
+    return inputs;
   }
 
-  /** The pixels with every patch whose entry in kept is -1 set to 0 (all channels). */
-  static float[] masked(float[] pixels, long[] kept, PatchGrid grid) {
+  /** The pixels with every pixel whose position's entry in kept is -1 set to 0 (all channels). */
+  static float[] masked(float[] pixels, long[] kept, int[] positionOfPixel, PatchGrid grid) {
     float[] out = pixels.clone();
-    int hw = grid.height() * grid.width();
+    int hw = positionOfPixel.length;
     for (int c = 0; c < grid.channels(); c++) {
-      for (int y = 0; y < grid.height(); y++) {
-        for (int x = 0; x < grid.width(); x++) {
-          if (kept[grid.position(y, x)] < 0) {
-            out[c * hw + y * grid.width() + x] = 0;
-          }
+      for (int px = 0; px < hw; px++) {
+        if (kept[positionOfPixel[px]] < 0) {
+          out[c * hw + px] = 0;
         }
       }
     }

@@ -140,6 +140,14 @@ public record ExplainSettings(
     return new CorpusSource(input, inputFormat, idColumn, textColumn, labelColumn, target.equals("label"), pairColumn);
   }
 
+  /**
+   * The images of explain-images: text-column names the encoded-image column; a folder's files get the gold label
+   * their names hold (ImageSource.FILE_LABEL).
+   */
+  public ImageSource.Spec images() {
+    return new ImageSource.Spec(input, inputFormat, idColumn, textColumn, labelColumn, ImageSource.FILE_LABEL);
+  }
+
   /** The settings of the methods that have any (ig steps, random seed). */
   public MethodOptions methodOptions() {
     return new MethodOptions(igSteps, seed);

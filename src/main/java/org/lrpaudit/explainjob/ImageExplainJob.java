@@ -48,8 +48,8 @@ public final class ImageExplainJob {
     ExplainJob.checkTarget(s.target(), cp);
     OutputTable table = new OutputTable(spark, s, ImageTable.SCHEMA);
     table.checkWritable();
-    String format = ImageSource.format(spark, s);
-    Dataset<Row> input = ImageSource.read(spark, s);
+    String format = ImageSource.format(spark, s.images());
+    Dataset<Row> input = ImageSource.read(spark, s.images());
     long rowsIn;
     try {
       rowsIn = input.count();

@@ -1,6 +1,5 @@
 package org.lrpaudit.explainjob;
 
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -14,8 +13,6 @@ import org.lrpaudit.explain.Method;
 import org.lrpaudit.explain.Target;
 import org.lrpaudit.explain.TokenBudget;
 import org.lrpaudit.model.ImageClassifier;
-import org.lrpaudit.model.ImageException;
-import org.lrpaudit.model.ImageFiles;
 import org.lrpaudit.model.PatchGrid;
 import org.lrpaudit.runtime.JobMetrics;
 import org.lrpaudit.runtime.PartitionRunner;
@@ -25,7 +22,7 @@ import org.lrpaudit.runtime.RowResult;
 /**
  * Explains one partition of images ({@link ImageSource}'s rows) into image relevance table rows, one per image and
  * method. Chunks of chunk-rows images come from the shared PartitionRunner (the executor's one model, flat memory); each
- * image is decoded once per chunk (bounded by ImageFiles: bytes, then the header's size before any pixel), and every
+ * image is decoded once per chunk ({@link DecodedImages}), and every
  * method runs on the decoded images in batches of batch-rows through PartitionRunner.inBatches (a failing batch is
  * redone image by image). An image that cannot be decoded or explained gets an error row naming it, for every method.
  */
@@ -51,35 +48,11 @@ final class ImagePartition implements MapPartitionsFunction<Row, Row> {
     int n = rows.size();
     Target target = Target.parse(s.target());
     PatchGrid grid = classifier.grid();
-    RowError[] errors = new RowError[n];
-    Integer[] widths = new Integer[n];
-    Integer[] heights = new Integer[n];
-    String[] ids = new String[n];
-    Integer[] labels = new Integer[n];
-    List<ImageInput> inputs = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Row r = rows.get(i);
-      String id = r.isNullAt(ImageSource.ID) ? null : r.getString(ImageSource.ID);
-      Integer label = r.isNullAt(ImageSource.LABEL) ? null : r.getInt(ImageSource.LABEL);
-      ids[i] = id;
-      labels[i] = label;
-      if (id == null) {
-        errors[i] = new RowError(RowError.MISSING_ID, "the row has no id");
-        continue;
-      }
-      if (target instanceof Target.GoldLabel && label == null) {
-        errors[i] = new RowError(RowError.BAD_TARGET, id + ": target 'label' needs a gold label, and this image has none");
-        continue;
-      }
-      try {
-        BufferedImage image = ImageFiles.decode(bytes(r, id), id, grid.patch());
-        widths[i] = image.getWidth();
-        heights[i] = image.getHeight();
-        inputs.add(new ImageInput(id, classifier.processor().pixels(image), label));
-      } catch (ImageException e) {
-        errors[i] = new RowError(e.status(), e.getMessage());
-      }
-    }
+    DecodedImages images = DecodedImages.decode(classifier, rows, (id, label) ->
+        target instanceof Target.GoldLabel && label == null
+            ? new RowError(RowError.BAD_TARGET, id + ": target 'label' needs a gold label, and this image has none")
+            : null);
+    List<ImageInput> inputs = images.inputs();
     metrics.rowsIn.add(n);
     int[] lengths = new int[inputs.size()];
     Arrays.fill(lengths, grid.length());
@@ -95,34 +68,23 @@ final class ImagePartition implements MapPartitionsFunction<Row, Row> {
       metrics.methodNanos.get(method).add(System.nanoTime() - m0);
       int v = 0;
       for (int i = 0; i < n; i++) {
-        String id = ids[i];
-        Integer label = labels[i];
-        RowResult<ImageExplanation> result = errors[i] == null ? results.get(v++) : new RowResult.Failed<>(errors[i]);
+        String id = images.id(i);
+        Integer label = images.label(i);
+        RowError bad = images.error(i);
+        RowResult<ImageExplanation> result = bad == null ? results.get(v++) : new RowResult.Failed<>(bad);
         if (result instanceof RowResult.Done<ImageExplanation> done) {
-          out.add(ImageTable.ok(id, label, done.value(), widths[i], heights[i], s.runId()));
+          out.add(ImageTable.ok(id, label, done.value(), images.width(i), images.height(i), s.runId()));
         } else {
           RowError e = ((RowResult.Failed<ImageExplanation>) result).error();
           // A failure inside the model names the image too (decoding errors already do).
-          RowError named = errors[i] == null ? new RowError(e.status(), id + ": " + e.message()) : e;
-          out.add(ImageTable.error(id, label, named, classifier.modelId(), widths[i], heights[i], s.runId(), method));
+          RowError named = bad == null ? new RowError(e.status(), id + ": " + e.message()) : e;
+          out.add(ImageTable.error(id, label, named, classifier.modelId(), images.width(i), images.height(i),
+              s.runId(), method));
           metrics.errorRows.add(1);
         }
       }
     }
     metrics.rowsOut.add((long) n * s.methods().size());
     return out;
-  }
-
-  /** The row's encoded image; a null cell is an empty image, or one the source held back as too large. */
-  private static byte[] bytes(Row r, String id) throws ImageException {
-    if (!r.isNullAt(ImageSource.IMAGE)) {
-      return (byte[]) r.get(ImageSource.IMAGE);
-    }
-    long length = r.isNullAt(ImageSource.LENGTH) ? 0 : r.getLong(ImageSource.LENGTH);
-    if (length > ImageFiles.MAX_BYTES) {
-      throw new ImageException(ImageException.TOO_LARGE, id + ": " + length + " bytes, more than the "
-          + ImageFiles.MAX_BYTES + " read");
-    }
-    throw new ImageException(ImageException.EMPTY, id + ": no image bytes (the cell is null)");
   }
 }

@@ -90,6 +90,49 @@ class ImageFaithfulnessTest {
   }
 
   /**
+   * Pixel flipping against images rebuilt by hand: at step 1 of 3 intervals, the 48 of 144 pixels with the highest
+   * signed pixel-level Gradient x Input are kept (activation) and the 48 with the lowest absolute value removed
+   * (pruning), every other / those pixels at 0; the rebuilt images run through the plain-double reference forward.
+   */
+  @Test
+  void pixelFlippingMatchesImagesRebuiltByHand() throws IOException {
+    Path dir = TestCheckpoints.vit(tmp.resolve("px"), 1, 16, 2, 12, 4, 1, "gelu", false, 23);
+    int steps = 4;
+    try (ImageClassifier c = ImageClassifier.load(dir.toString());
+        org.lrpaudit.model.HfVit reference = org.lrpaudit.model.HfVit.open(dir)) {
+      PatchGrid grid = c.grid();
+      int n = grid.height() * grid.width();
+      List<ImageInput> images = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        images.add(new ImageInput("p" + i, TestCheckpoints.randomPixels(grid.pixelValues(), 60 + i), (i + 1) % 3));
+      }
+      ImageFaithfulness f = new ImageFaithfulness(c, 2, MethodOptions.DEFAULT, steps);
+      List<ImageFaithfulness.ImageCurves> curves = f.curves(images, Method.LRP_AH_LN, List.of(FlipUnit.PIXEL));
+      for (int i = 0; i < images.size(); i++) {
+        double[] r = curves.get(i).explanation().pixelGradientTimesInput();
+        List<Integer> top = IntStream.range(0, n).boxed()
+            .sorted(Comparator.comparingDouble((Integer t) -> -r[t]).thenComparingInt(t -> t)).limit(n / 3).toList();
+        List<Integer> weakest = IntStream.range(0, n).boxed()
+            .sorted(Comparator.comparingDouble((Integer t) -> Math.abs(r[t])).thenComparingInt(t -> t)).limit(n / 3)
+            .toList();
+        double[] kept = new double[n];
+        double[] pruned = toDoubles(images.get(i).pixels());
+        for (int t = 0; t < n; t++) {
+          kept[t] = top.contains(t) ? images.get(i).pixels()[t] : 0;
+          if (weakest.contains(t)) {
+            pruned[t] = 0;
+          }
+        }
+        int gold = images.get(i).label();
+        TextCurves got = curves.get(i).curves().get(FlipUnit.PIXEL);
+        assertEquals(Curves.probability(reference.logits(kept), gold), got.activation()[1], 1e-5, "activation " + i);
+        assertEquals(Curves.probability(reference.logits(pruned), gold), got.pruningProbability()[1], 1e-5,
+            "pruning " + i);
+      }
+    }
+  }
+
+  /**
    * The measured figures on the trained Fashion-MNIST ViT (docs/models.md); runs only with -Dlrp.fashion.figures=N (the
    * first N test images) and a model at $LRP_AUDIT_DATA/models/vit-fashion.
    */
