@@ -10,6 +10,7 @@ import org.lrpaudit.audit.AuditException;
 import org.lrpaudit.report.DashboardJob;
 import org.lrpaudit.report.ImageChoice;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
@@ -37,28 +38,8 @@ final class DashboardCommand implements Callable<Integer> {
       description = "Ids of texts to show first.")
   List<String> exampleIds = new ArrayList<>();
 
-  @Option(names = "--image-relevance", paramLabel = "DIR",
-      description = "An image relevance table written by explain-images: adds the image section.")
-  String imageRelevance;
-
-  @Option(names = "--image-format", paramLabel = "FORMAT", defaultValue = "parquet",
-      description = "Its Spark data source (default parquet; delta, json, orc as explain-images --format wrote it).")
-  String imageFormat;
-
-  @Option(names = "--image-run-id", paramLabel = "ID", description = "Its run to show (default: the only run).")
-  String imageRunId;
-
-  @Option(names = "--image-methods", paramLabel = "M,...", split = ",", defaultValue = "lrp-ah-ln,gi",
-      description = "Methods side by side, those the run holds (default lrp-ah-ln,gi); images are chosen by the "
-          + "first.")
-  List<String> imageMethods;
-
-  @Option(names = "--images", paramLabel = "N", defaultValue = "8",
-      description = "Images to show, the most confident of each predicted class in turn (default 8).")
-  int images;
-
-  @Option(names = "--image-ids", paramLabel = "ID,...", split = ",", description = "Ids of images to show first.")
-  List<String> imageIds = new ArrayList<>();
+  @Mixin
+  ImageChoiceOptions image = new ImageChoiceOptions();
 
   @Option(names = "--image-faithfulness", paramLabel = "FILE",
       description = "evaluate-idx's output (JSON lines): its patch-flipping scores as a table.")
@@ -66,18 +47,17 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (history == null && imageRelevance == null) {
+    ImageChoice imageChoice = image.choice();
+    if (history == null && imageChoice == null) {
       System.err.println("lrp-audit dashboard: error: give --history (an audit) or --image-relevance (images), or "
           + "both");
       return 2;
     }
-    if (imageRelevance == null && (imageFaithfulness != null || !imageIds.isEmpty() || imageRunId != null)) {
+    if (imageChoice == null && (imageFaithfulness != null || !image.ids.isEmpty() || image.runId != null)) {
       System.err.println("lrp-audit dashboard: error: --image-ids, --image-run-id and --image-faithfulness need "
           + "--image-relevance");
       return 2;
     }
-    ImageChoice imageChoice = imageRelevance == null ? null
-        : new ImageChoice(imageRelevance, imageFormat, imageRunId, imageMethods, imageIds, images);
     CommandSession[] spark = new CommandSession[1];
     try {
       Path page = DashboardJob.write(history, auditId, output, examples, exampleIds, imageChoice, imageFaithfulness,

@@ -2,14 +2,13 @@ package org.lrpaudit.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.audit.AuditException;
 import org.lrpaudit.report.HeatmapGrid;
 import org.lrpaudit.report.ImageChoice;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "heatmap-grid", mixinStandardHelpOptions = true,
@@ -17,27 +16,8 @@ import picocli.CommandLine.Option;
         + "on top and each method's patch heatmap below it (README's Fashion-MNIST figure; docs/demo.md).",
         "Prints the figure's path on standard output."})
 final class HeatmapGridCommand implements Callable<Integer> {
-  @Option(names = "--image-relevance", required = true, paramLabel = "DIR",
-      description = "The image relevance table written by explain-images.")
-  String table;
-
-  @Option(names = "--image-format", paramLabel = "FORMAT", defaultValue = "parquet",
-      description = "Its Spark data source (default parquet).")
-  String format;
-
-  @Option(names = "--run-id", paramLabel = "ID", description = "The run to draw (default: the only run).")
-  String runId;
-
-  @Option(names = "--methods", paramLabel = "M,...", split = ",", defaultValue = "lrp-ah-ln,gi",
-      description = "Methods, one row each (default lrp-ah-ln,gi); images are chosen by the first.")
-  List<String> methods;
-
-  @Option(names = "--images", paramLabel = "N", defaultValue = "8",
-      description = "Images, the most confident of each predicted class in turn (default 8).")
-  int images;
-
-  @Option(names = "--image-ids", paramLabel = "ID,...", split = ",", description = "Ids of images to draw first.")
-  List<String> imageIds = new ArrayList<>();
+  @Mixin
+  ImageChoiceOptions image = new ImageChoiceOptions();
 
   @Option(names = "--side", paramLabel = "PX", defaultValue = "96",
       description = "Smallest side of each panel in pixels (default 96; whole pixels per patch).")
@@ -48,17 +28,19 @@ final class HeatmapGridCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (images < 1 || side < 1) {
-      System.err.println("lrp-audit heatmap-grid: error: --images and --side must be at least 1");
+    ImageChoice choice = image.choice();
+    if (choice == null || choice.count() < 1 || side < 1) {
+      System.err.println("lrp-audit heatmap-grid: error: give --image-relevance; --images and --side must be at "
+          + "least 1");
       return 2;
     }
     CommandSession spark = null;
     try {
       spark = CommandSession.open(SparkSession.builder().appName("lrp-audit heatmap-grid").master("local[1]")
           .config("spark.ui.enabled", "false"));
-      int n = HeatmapGrid.write(spark.spark(), new ImageChoice(table, format, runId, methods, imageIds, images),
-          side, output);
-      System.err.println("lrp-audit heatmap-grid: " + n + " images x (image + " + methods.size() + " methods)");
+      int n = HeatmapGrid.write(spark.spark(), choice, side, output);
+      System.err.println("lrp-audit heatmap-grid: " + n + " images x (image + " + choice.methods().size()
+          + " methods)");
       System.out.println(output.toAbsolutePath());
       return 0;
     } catch (AuditException e) {

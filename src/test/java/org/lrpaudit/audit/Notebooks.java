@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Test support: every notebook of notebooks/ executed with jupyter-nbconvert (Debian jupyter-nbconvert,
- * python3-ipykernel, python3-pandas, python3-matplotlib) on an audit history; a failing cell fails the test. The
+ * Test support: the notebooks of notebooks/ executed with jupyter-nbconvert (Debian jupyter-nbconvert,
+ * python3-ipykernel, python3-pandas, python3-matplotlib) with their inputs in environment variables (an audit history,
+ * the image demo's outputs); a failing cell fails the test. The
  * executed copies go to target/notebooks/&lt;label&gt;/.
  */
 final class Notebooks {

@@ -166,7 +166,7 @@ class ImageDashboardBrowserTest {
   @Test
   void heatmapGridDecodesBackToTheTable() throws Exception {
     Path png = dir.resolve("grid.png");
-    Run grid = AuditFixtures.main("heatmap-grid", "--image-relevance", table.toString(), "--run-id", "r1",
+    Run grid = AuditFixtures.main("heatmap-grid", "--image-relevance", table.toString(), "--image-run-id", "r1",
         "--images", "2", "--side", "40", "--output", png.toString());
     assertEquals(0, grid.status(), grid.err());
     BufferedImage img = ImageIO.read(png.toFile());
