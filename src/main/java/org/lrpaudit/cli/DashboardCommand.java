@@ -8,15 +8,20 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.lrpaudit.audit.AuditException;
 import org.lrpaudit.report.DashboardJob;
+import org.lrpaudit.report.ImageChoice;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
     description = {"Static bias dashboard of an audit: DIR/index.html, self-contained (no script, no external "
         + "resource), from the audit history and the stage outputs the audit record points to (README, \"Dashboard\").",
+        "With --image-relevance, also (or, without --history, only) image explanations: each image beside its "
+        + "methods' patch heatmaps, from an explain-images table.",
         "Prints the page's path on standard output."})
 final class DashboardCommand implements Callable<Integer> {
-  @Option(names = "--history", required = true, paramLabel = "DIR", description = "The audit history folder.")
+  @Option(names = "--history", paramLabel = "DIR",
+      description = "The audit history folder (needed unless --image-relevance is given).")
   Path history;
 
   @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder for index.html.")
@@ -33,11 +38,30 @@ final class DashboardCommand implements Callable<Integer> {
       description = "Ids of texts to show first.")
   List<String> exampleIds = new ArrayList<>();
 
+  @Mixin
+  ImageChoiceOptions image = new ImageChoiceOptions();
+
+  @Option(names = "--image-faithfulness", paramLabel = "FILE",
+      description = "evaluate-idx's output (JSON lines): its patch-flipping scores as a table.")
+  Path imageFaithfulness;
+
   @Override
   public Integer call() throws Exception {
+    ImageChoice imageChoice = image.choice();
+    if (history == null && imageChoice == null) {
+      System.err.println("lrp-audit dashboard: error: give --history (an audit) or --image-relevance (images), or "
+          + "both");
+      return 2;
+    }
+    if (imageChoice == null && (imageFaithfulness != null || !image.ids.isEmpty() || image.runId != null)) {
+      System.err.println("lrp-audit dashboard: error: --image-ids, --image-run-id and --image-faithfulness need "
+          + "--image-relevance");
+      return 2;
+    }
     CommandSession[] spark = new CommandSession[1];
     try {
-      Path page = DashboardJob.write(history, auditId, output, examples, exampleIds, () -> {
+      Path page = DashboardJob.write(history, auditId, output, examples, exampleIds, imageChoice, imageFaithfulness,
+          () -> {
         spark[0] = CommandSession.open(SparkSession.builder().appName("lrp-audit dashboard").master("local[1]")
             .config("spark.ui.enabled", "false"));
         return spark[0].spark();

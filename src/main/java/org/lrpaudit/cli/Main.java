@@ -13,7 +13,8 @@ import picocli.CommandLine;
     subcommands = {ExplainTextCommand.class, ExplainImageCommand.class, ExplainCommand.class, ExplainImagesCommand.class,
         EvaluateCommand.class, EvaluateIdxCommand.class, EvaluateImagesCommand.class, AnnotateCommand.class,
         BiasCommand.class, ProbeCommand.class,
-        SlotMentionsCommand.class, AuditCommand.class, DashboardCommand.class, TrainCommand.class,
+        SlotMentionsCommand.class, AuditCommand.class, DashboardCommand.class, HeatmapGridCommand.class,
+        ExportJsonCommand.class, TrainCommand.class,
         TrainImageCommand.class, IdxToPngCommand.class, ImportOnnxCommand.class, PrepareCorpusCommand.class,
         RandomModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main {

@@ -145,36 +145,44 @@ public record ImageProcessor(int channels, boolean resize, int height, int width
     return out;
   }
 
-  /** The image's 8-bit planes in the model's channels, row-major. */
-  private int[][] planes(BufferedImage image) {
+  /**
+   * The image's pixels as 0xRRGGBB, row-major. A gray image gives its own samples (scaled to 8 bits) in all three:
+   * getRGB would convert Java's linear gray colour space to sRGB and brighten it.
+   */
+  public static int[] rgbPixels(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
     Raster raster = image.getRaster();
-    // Gray images: their own samples. getRGB would convert Java's linear gray colour space to sRGB and brighten them.
     boolean gray = image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY;
     int bits = image.getColorModel().getComponentSize(0);
-    int[][] out = new int[channels][w * h];
+    int[] out = new int[w * h];
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
-        int i = y * w + x;
         if (gray) {
           int v = (int) Math.round(raster.getSample(x, y, 0) * 255.0 / ((1 << bits) - 1));
-          for (int c = 0; c < channels; c++) {
-            out[c][i] = v;
-          }
-          continue;
-        }
-        int rgb = image.getRGB(x, y);
-        int r = (rgb >> 16) & 0xff;
-        int g = (rgb >> 8) & 0xff;
-        int b = rgb & 0xff;
-        if (channels == 1) {
-          out[0][i] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16; // PIL's convert("L"): ITU-R 601-2 luma
+          out[y * w + x] = (v << 16) | (v << 8) | v;
         } else {
-          out[0][i] = r;
-          out[1][i] = g;
-          out[2][i] = b;
+          out[y * w + x] = image.getRGB(x, y) & 0xffffff;
         }
+      }
+    }
+    return out;
+  }
+
+  /** The image's 8-bit planes in the model's channels, row-major (a gray pixel's luma is its own value exactly). */
+  private int[][] planes(BufferedImage image) {
+    int[] pixels = rgbPixels(image);
+    int[][] out = new int[channels][pixels.length];
+    for (int i = 0; i < pixels.length; i++) {
+      int r = (pixels[i] >> 16) & 0xff;
+      int g = (pixels[i] >> 8) & 0xff;
+      int b = pixels[i] & 0xff;
+      if (channels == 1) {
+        out[0][i] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16; // PIL's convert("L"): ITU-R 601-2 luma
+      } else {
+        out[0][i] = r;
+        out[1][i] = g;
+        out[2][i] = b;
       }
     }
     return out;

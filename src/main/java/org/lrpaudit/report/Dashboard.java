@@ -28,28 +28,47 @@ public final class Dashboard {
 
   /**
    * What the page shows: the audit, the audits of its corpus up to it (oldest first), summaries (null: absent), the
-   * example texts, and why there are none (null when there is no reason to give).
+   * example texts, and why there are none (null when there is no reason to give); images: the image explanations
+   * (null: no image relevance table given). Without an audit (null) the page is the image section alone.
    */
   public record Inputs(AuditRecord audit, List<AuditRecord> trend, JsonNode bias, JsonNode probe,
-      List<Heatmap.Example> examples, String examplesNote) {}
+      List<Heatmap.Example> examples, String examplesNote, ImageSection.Inputs images) {
+    public Inputs(AuditRecord audit, List<AuditRecord> trend, JsonNode bias, JsonNode probe,
+        List<Heatmap.Example> examples, String examplesNote) {
+      this(audit, trend, bias, probe, examples, examplesNote, null);
+    }
+  }
+
+  /** The page title of an image-only dashboard (no audit). */
+  static final String IMAGES_TITLE = "image explanations";
 
   public static String html(Inputs in) {
     AuditRecord a = in.audit();
     StringBuilder s = new StringBuilder();
+    // img-src data: only, for the image section's pictures, which are inside the page
     s.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
+        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; "
+            + "style-src 'unsafe-inline'\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>lrp-audit dashboard: ").append(Html.text(a.auditId())).append("</title><style>")
-        .append(CSS).append("</style></head><body><main>");
-    header(s, a);
-    checks(s, a);
-    trends(s, in);
-    headlineTable(s, a);
-    groups(s, in.bias());
-    topTerms(s, in.bias());
-    probe(s, in.probe());
-    examples(s, in.examples(), in.examplesNote());
-    s.append("<footer>Written by <code>lrp-audit dashboard</code> from the audit history; relevance is conservative "
+        .append("<title>lrp-audit dashboard: ").append(Html.text(a == null ? IMAGES_TITLE : a.auditId()))
+        .append("</title><style>").append(CSS).append("</style></head><body><main>");
+    if (a == null) {
+      s.append("<header><h1>lrp-audit dashboard</h1></header>");
+    } else {
+      header(s, a);
+      checks(s, a);
+      trends(s, in);
+      headlineTable(s, a);
+      groups(s, in.bias());
+      topTerms(s, in.bias());
+      probe(s, in.probe());
+      examples(s, in.examples(), in.examplesNote());
+    }
+    if (in.images() != null) {
+      ImageSection.html(s, in.images());
+    }
+    s.append("<footer>Written by <code>lrp-audit dashboard</code>").append(a == null ? "" : " from the audit history")
+        .append("; relevance is conservative "
         + "LRP (Ali et al., ICML 2022). Intervals are 95%.</footer></main></body></html>\n");
     return s.toString();
   }
@@ -305,5 +324,8 @@ public final class Dashboard {
       "white-space:pre-wrap;word-break:break-word}.w{padding:2px 1px;border-radius:3px}",
       ".legend{display:flex;align-items:center;gap:8px;font-size:12.5px;color:#57606a;flex-wrap:wrap}",
       ".legend .bar{display:inline-block;width:220px;height:12px;border:1px solid #d0d7de}",
+      ".images{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:8px}",
+      ".panels{display:flex;gap:8px;flex-wrap:wrap}.panel{margin:0;text-align:center;font-size:12.5px}",
+      "img.patches{display:block;image-rendering:pixelated;border:1px solid #d0d7de}",
       "footer{margin-top:32px;color:#57606a;font-size:12px}");
 }

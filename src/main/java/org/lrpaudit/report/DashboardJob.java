@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes DIR/index.html for one audit of a history (the latest unless an id is given), reading the stage outputs the
- * audit record points to. Spark is started only to read the relevance table for the heatmaps.
+ * audit record points to, and, when an image relevance table is given, its image section (alone when there is no
+ * history). Spark is started only to read the relevance tables for the heatmaps.
  */
 public final class DashboardJob {
   public static final String PAGE = "index.html";
@@ -29,7 +30,44 @@ public final class DashboardJob {
 
   public static Path write(Path historyDir, String auditId, Path outDir, int examples, List<String> exampleIds,
       Supplier<SparkSession> spark) throws IOException {
+    return write(historyDir, auditId, outDir, examples, exampleIds, null, null, spark);
+  }
+
+  /**
+   * historyDir null: a page of the image section alone (images must then be given); faithfulness: evaluate-idx's
+   * patch-flipping scores for the image section (null: none).
+   */
+  public static Path write(Path historyDir, String auditId, Path outDir, int examples, List<String> exampleIds,
+      ImageChoice images, Path faithfulness, Supplier<SparkSession> spark) throws IOException {
     requireOwnPage(outDir.resolve(PAGE));
+    if (historyDir == null && images == null) {
+      throw new AuditException("nothing to show: give an audit history (--history) or an image relevance table "
+          + "(--image-relevance)");
+    }
+    // Read before Spark starts: a broken faithfulness file is refused at once.
+    List<PatchFlipping.Score> scores = faithfulness == null ? null : PatchFlipping.read(faithfulness);
+    Dashboard.Inputs page = historyDir == null ? new Dashboard.Inputs(null, List.of(), null, null, List.of(), null)
+        : audit(historyDir, auditId, examples, exampleIds, spark);
+    if (images != null) {
+      List<ImageExample> shown = ImageExamples.read(spark.get(), images);
+      page = new Dashboard.Inputs(page.audit(), page.trend(), page.bias(), page.probe(), page.examples(),
+          page.examplesNote(), new ImageSection.Inputs(images.table(), images.methods(), shown, scores, null));
+    }
+    String html = Dashboard.html(page);
+    Files.createDirectories(outDir);
+    Path file = outDir.resolve(PAGE);
+    Path tmp = outDir.resolve("." + PAGE + "." + UUID.randomUUID());
+    try {
+      Files.writeString(tmp, html, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    return file;
+  }
+
+  private static Dashboard.Inputs audit(Path historyDir, String auditId, int examples, List<String> exampleIds,
+      Supplier<SparkSession> spark) {
     List<AuditRecord> all = new AuditHistory(historyDir).read();
     if (all.isEmpty()) {
       throw new AuditException("no audits recorded in " + historyDir);
@@ -56,17 +94,7 @@ public final class DashboardJob {
             + ") cannot be read: " + e.getMessage();
       }
     }
-    String html = Dashboard.html(new Dashboard.Inputs(audit, trend, bias, probe, texts, note));
-    Files.createDirectories(outDir);
-    Path page = outDir.resolve(PAGE);
-    Path tmp = outDir.resolve("." + PAGE + "." + UUID.randomUUID());
-    try {
-      Files.writeString(tmp, html, StandardCharsets.UTF_8);
-      Files.move(tmp, page, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-    return page;
+    return new Dashboard.Inputs(audit, trend, bias, probe, texts, note);
   }
 
   /** Marks a page this job wrote (its title); an index.html without it is someone else's and is never replaced. */

@@ -83,11 +83,29 @@ final class Heatmap {
     return rgb;
   }
 
+  /** Every value on the scale, scaled by the largest |value| (all white when every value is 0). */
+  static int[] rgb(double[] values) {
+    double max = 0;
+    for (double v : values) {
+      max = Math.max(max, Math.abs(v));
+    }
+    int[] rgb = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      rgb[i] = rgb(max == 0 ? 0 : values[i] / max);
+    }
+    return rgb;
+  }
+
   /** The colour scale, as a CSS gradient with its meaning. */
   static String legend() {
+    return legend("each text scaled by its own largest |R| (hover a word for its value)");
+  }
+
+  /** scaling: how the values are scaled, said after the colours' meaning. */
+  static String legend(String scaling) {
     return "<div class=\"legend\"><span>&minus;max |R|</span><span class=\"bar\" style=\"background:"
         + "linear-gradient(to right," + colour(-1) + "," + colour(-0.5) + "," + colour(0) + "," + colour(0.5) + ","
         + colour(1) + ")\"></span><span>+max |R|</span><span>blue: relevance against the explained class, red: "
-        + "towards it; each text scaled by its own largest |R| (hover a word for its value)</span></div>";
+        + "towards it; " + scaling + "</span></div>";
   }
 }

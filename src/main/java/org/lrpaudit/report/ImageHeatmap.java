@@ -34,9 +34,9 @@ public final class ImageHeatmap {
       }
     }
     paint(out, 0, scale, g, input(g, pixels));
-    paint(out, w + GAP, scale, g, relevance(e.patchHeatmap()));
+    paint(out, w + GAP, scale, g, Heatmap.rgb(e.patchHeatmap()));
     if (panels == 3) {
-      paint(out, 2 * (w + GAP), scale, g, relevance(e.pixelGradientTimesInput()));
+      paint(out, 2 * (w + GAP), scale, g, Heatmap.rgb(e.pixelGradientTimesInput()));
     }
     return out;
   }
@@ -53,18 +53,6 @@ public final class ImageHeatmap {
         out.setRGB(left + x, y, rgb[(y / scale) * g.width() + x / scale]);
       }
     }
-  }
-
-  private static int[] relevance(double[] map) {
-    double max = 0;
-    for (double v : map) {
-      max = Math.max(max, Math.abs(v));
-    }
-    int[] rgb = new int[map.length];
-    for (int i = 0; i < map.length; i++) {
-      rgb[i] = Heatmap.rgb(max == 0 ? 0 : map[i] / max);
-    }
-    return rgb;
   }
 
   /** One range over all channels (a per-channel stretch would change the colours). */

@@ -1,7 +1,6 @@
 package org.lrpaudit.report;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.row_number;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +10,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.lrpaudit.audit.AuditConf;
 import org.lrpaudit.explainjob.RelevanceTable;
 import org.lrpaudit.runtime.CorpusReader;
@@ -20,9 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Picks the dashboard's example texts from an audit's relevance table: the ids asked for, then the most confident
- * explained rows of each predicted class in turn (highest explained logit, ties by id), and joins their text from the
- * corpus (read as the explain job reads it).
+ * The dashboard's example texts from an audit's relevance table, chosen by {@link ExampleChoice}, with their text
+ * joined from the corpus (read as the explain job reads it).
  */
 final class RelevanceExamples {
   private static final Logger LOG = LoggerFactory.getLogger(RelevanceExamples.class);
@@ -35,20 +32,11 @@ final class RelevanceExamples {
         .where(col(RelevanceTable.RUN_ID).equalTo(rel.runId()).and(col(RelevanceTable.METHOD).equalTo(rel.method()))
             .and(col("status").equalTo(RelevanceTable.OK)))
         .select("id", "label", "predicted_label", "explained_label", "explained_logit", "words", "truncated");
+    List<String> order = ExampleChoice.ids(table, ids, count);
     Map<String, Row> chosen = new LinkedHashMap<>();
-    if (!ids.isEmpty()) {
-      for (Row r : table.where(col("id").isin(ids.toArray())).collectAsList()) {
-        chosen.put(r.getString(0), r);
-      }
-    }
-    List<Row> ranked = table.withColumn("rank", row_number().over(Window.partitionBy("predicted_label")
-            .orderBy(col("explained_logit").desc(), col("id"))))
-        .where(col("rank").leq(count)).orderBy(col("rank"), col("predicted_label")).collectAsList();
-    for (Row r : ranked) {
-      if (chosen.size() >= Math.max(count, ids.size())) {
-        break;
-      }
-      chosen.putIfAbsent(r.getString(0), r);
+    order.forEach(id -> chosen.put(id, null));
+    for (Row r : table.where(col("id").isin(order.toArray())).collectAsList()) {
+      chosen.put(r.getString(0), r);
     }
     Map<String, String> texts = texts(spark, corpus, model, rel.path(), new ArrayList<>(chosen.keySet()));
     List<Heatmap.Example> out = new ArrayList<>();

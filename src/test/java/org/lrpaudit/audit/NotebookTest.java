@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lrpaudit.model.TestCheckpoints;
 
 /**
- * Every notebook in notebooks/ executed end to end on the history of two audits of one corpus over bias and probe
+ * Every audit-* notebook in notebooks/ executed end to end on the history of two audits of one corpus over bias and probe
  * outputs in the contract format (fixtures with known numbers; AuditEndToEndTest runs the notebooks on the outputs of
  * the real jobs). The executed copies stay in target/notebooks/fixtures/.
  */
