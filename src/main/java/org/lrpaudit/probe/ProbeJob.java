@@ -30,6 +30,7 @@ import org.lrpaudit.bias.MentionSpans;
 import org.lrpaudit.corpus.BertVocabulary;
 import org.lrpaudit.corpus.NameFrequencies;
 import org.lrpaudit.corpus.ProbeKinds;
+import org.lrpaudit.eval.Curves;
 import org.lrpaudit.explain.Explainer;
 import org.lrpaudit.explain.Explanation;
 import org.lrpaudit.explain.Method;
@@ -278,15 +279,13 @@ public final class ProbeJob {
     return out;
   }
 
+  /** softmax(logits)[c]: the evaluate job's probability, over the float logits a row carries. */
   static double softmax(float[] logits, int c) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float l : logits) {
-      max = Math.max(max, l);
+    double[] wide = new double[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      wide[i] = logits[i];
     }
-    double sum = 0;
-    for (float l : logits) {
-      sum += Math.exp(l - max);
-    }
-    return Math.exp(logits[c] - max) / sum;
+    return Curves.probability(wide, c);
   }
+
 }
