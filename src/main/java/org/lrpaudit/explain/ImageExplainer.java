@@ -28,14 +28,28 @@ public final class ImageExplainer {
   private final ImageClassifier classifier;
   private final int rows;
   private final MethodOptions options;
+  private final boolean pixelView;
 
   public ImageExplainer(ImageClassifier classifier, int rowsPerBatch, MethodOptions options) {
+    this(classifier, rowsPerBatch, options, true);
+  }
+
+  private ImageExplainer(ImageClassifier classifier, int rowsPerBatch, MethodOptions options, boolean pixelView) {
     if (rowsPerBatch < 1) {
       throw new IllegalArgumentException("images per batch must be at least 1, got " + rowsPerBatch);
     }
     this.classifier = classifier;
     this.rows = rowsPerBatch;
     this.options = options;
+    this.pixelView = pixelView;
+  }
+
+  /**
+   * The same explainer without the pixel view (pixelGradientTimesInput null for every method): for callers that keep
+   * only the patch relevance, such as the explain-images job, it saves a second autograd pass per batch.
+   */
+  public ImageExplainer withoutPixelView() {
+    return new ImageExplainer(classifier, rows, options, false);
   }
 
   public ImageExplainer(ImageClassifier classifier) {
@@ -114,7 +128,8 @@ public final class ImageExplainer {
       double[] relevance = method.create(options).relevance(pass);
       JniUtils.setGradMode(false);
       Explainer.requireFinite(relevance, b, grid.length());
-      double[] pixelView = method.isPropagation() ? pixelGradientTimesInput(model, pixels, h0.getGradient()) : null;
+      double[] view = pixelView && method.isPropagation() ? pixelGradientTimesInput(model, pixels, h0.getGradient())
+          : null;
       double[] logits = pass.logits();
       int c = logits.length / b;
       List<ImageExplanation> out = new ArrayList<>(b);
@@ -134,7 +149,7 @@ public final class ImageExplainer {
         out.add(new ImageExplanation(images.get(k).name(), method.id(), classifier.modelId(), Explainer.toFloats(own),
             predicted, names.get(predicted), explained, names.get(explained), own[explained], patches, sum,
             own[explained] - sum, grid,
-            pixelView == null ? null : Arrays.copyOfRange(pixelView, k * area, (k + 1) * area)));
+            view == null ? null : Arrays.copyOfRange(view, k * area, (k + 1) * area)));
       }
       return out;
     } finally {

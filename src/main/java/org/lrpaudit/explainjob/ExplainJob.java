@@ -3,7 +3,6 @@ package org.lrpaudit.explainjob;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
@@ -103,13 +102,9 @@ public final class ExplainJob {
 
     static ExplainSummary of(ExplainSettings s, String modelId, long rowsIn, Map<String, Long> out, RowErrors errors,
         JobMetrics m, double explainSeconds, double totalSeconds, int partitions, int threads) {
-      Map<String, Double> perMethod = new LinkedHashMap<>();
-      for (String method : s.methods()) {
-        perMethod.put(method, m.computeRowsPerSecond(method, rowsIn));
-      }
       return new ExplainSummary(s.runId(), modelId, s.output(), rowsIn, out, errors.rows() - errors.ok(), errors,
           m.tokens.value(), m.paddingWaste(), m.batches.value(), explainSeconds, totalSeconds, rowsIn / explainSeconds,
-          m.tokens.value() / explainSeconds, perMethod, partitions, threads, peakRssMb(),
+          m.tokens.value() / explainSeconds, m.computeRowsPerSecond(rowsIn), partitions, threads, peakRssMb(),
           Runtime.getRuntime().totalMemory() >> 20);
     }
 

@@ -200,7 +200,7 @@ final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
   }
 
   /** Forward-only results with a non-finite logit are errors, never "ok" rows (explanations check theirs already). */
-  private static RowResult<?> finiteLogits(RowResult<?> result) {
+  static RowResult<?> finiteLogits(RowResult<?> result) {
     if (result instanceof RowResult.Done<?> done && done.value() instanceof float[] logits) {
       for (float v : logits) {
         if (!Float.isFinite(v)) {
@@ -217,7 +217,7 @@ final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
         t.segments());
   }
 
-  private static int argmax(float[] v) {
+  static int argmax(float[] v) {
     int best = 0;
     for (int i = 1; i < v.length; i++) {
       if (v[i] > v[best]) {

@@ -28,10 +28,13 @@ public final class ImageExplainJob {
     this.spark = spark;
   }
 
-  /** What a run did. */
+  /**
+   * What a run did. computeRowsPerSecond: images per second of each method's own compute time, summed over task threads
+   * (decoding and writing left out); driverPeakRssMb: this JVM's peak resident set, the executor's too when embedded.
+   */
   public record Summary(String runId, String modelId, String output, String inputFormat, long rowsIn,
       Map<String, Long> rowsOut, RowErrors errors, double explainSeconds, double totalSeconds, double imagesPerSecond,
-      int partitions, int torchThreads) {}
+      Map<String, Double> computeRowsPerSecond, int partitions, int torchThreads, long driverPeakRssMb) {}
 
   public Summary run(ExplainSettings settings) {
     ExplainSettings s = settings.runId() == null ? settings.withRunId(ExplainJob.newRunId()) : settings;
@@ -41,35 +44,31 @@ public final class ImageExplainJob {
       throw new JobException(s.model() + ": model_type '" + cp.config().modelType() + "' is a text classifier; "
           + "explain a corpus of texts with explain");
     }
-    if (s.methods().contains(ExplainSettings.FORWARD)) {
-      throw new IllegalArgumentException("method '" + ExplainSettings.FORWARD + "' is not available for images; name "
-          + "relevance methods");
-    }
     ExplainJob.checkTarget(s.target(), cp);
     OutputTable table = new OutputTable(spark, s, ImageTable.SCHEMA);
     table.checkWritable();
     String format = ImageSource.format(spark, s.images());
     Dataset<Row> input = ImageSource.read(spark, s.images());
-    long rowsIn;
+    InputPartitions split;
     try {
-      rowsIn = input.count();
+      split = InputPartitions.count(input);
     } catch (Exception e) { // SparkException, thrown unchecked from Scala
       throw new JobException("cannot read input " + s.input() + ": " + JobException.rootMessage(e), e);
     }
+    long rowsIn = split.total();
     LOG.info(String.format("run %s: model %s (%s), %,d images (%s), methods %s, output %s", s.runId(), s.model(),
         cp.modelId().substring(0, 12), rowsIn, format, s.methods(), s.output()));
 
-    int inputPartitions = input.rdd().getNumPartitions();
-    int partitions = ExplainJob.partitions(s, inputPartitions, spark.sparkContext().defaultParallelism(), rowsIn);
-    Dataset<Row> parts = partitions == inputPartitions ? input : input.repartition(partitions);
+    int partitions = ExplainJob.partitions(s, split.rows().length, spark.sparkContext().defaultParallelism(), rowsIn);
+    Dataset<Row> parts = split.keep(partitions) ? input : input.repartition(partitions);
     JobMetrics metrics = new JobMetrics(spark.sparkContext(), s.methods());
     int threads = TorchThreads.perTask(spark.sparkContext().getConf());
     Dataset<Row> rows = parts.mapPartitions(new ImagePartition(s, threads, metrics), Encoders.row(ImageTable.SCHEMA));
     OutputTable.Committed written = table.writeRun(rows, rowsIn, "explain-images", ImageTable.INPUT_ERRORS);
     double total = (System.nanoTime() - t0) / 1e9;
     Summary summary = new Summary(s.runId(), cp.modelId(), s.output(), format, rowsIn, written.rowsOut(),
-        written.errors(), written.stageSeconds(), total, rowsIn / Math.max(written.stageSeconds(), 1e-9), partitions,
-        threads);
+        written.errors(), written.stageSeconds(), total, rowsIn / Math.max(written.stageSeconds(), 1e-9),
+        metrics.computeRowsPerSecond(rowsIn), partitions, threads, ExplainJob.ExplainSummary.peakRssMb());
     LOG.info(String.format("run %s done: %,d images in, %s rows out, %,d error rows (%,d input errors, %,d job errors); "
         + "explain stage %.1f s (%.1f images/s); total %.1f s", s.runId(), rowsIn, written.rowsOut(),
         written.errors().rows() - written.errors().ok(), written.errors().inputErrors(), written.errors().jobErrors(),

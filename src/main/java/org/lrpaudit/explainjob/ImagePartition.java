@@ -24,7 +24,8 @@ import org.lrpaudit.runtime.RowResult;
  * method. Chunks of chunk-rows images come from the shared PartitionRunner (the executor's one model, flat memory); each
  * image is decoded once per chunk ({@link DecodedImages}), and every
  * method runs on the decoded images in batches of batch-rows through PartitionRunner.inBatches (a failing batch is
- * redone image by image). An image that cannot be decoded or explained gets an error row naming it, for every method.
+ * redone image by image); method "forward" runs the forward pass only (logits and prediction, no relevance). An image
+ * that cannot be decoded or explained gets an error row naming it, for every method.
  */
 final class ImagePartition implements MapPartitionsFunction<Row, Row> {
   private final ExplainSettings s;
@@ -57,25 +58,35 @@ final class ImagePartition implements MapPartitionsFunction<Row, Row> {
     int[] lengths = new int[inputs.size()];
     Arrays.fill(lengths, grid.length());
     TokenBudget budget = new TokenBudget(s.batchRows() * grid.length(), s.batchRows());
-    ImageExplainer explainer = new ImageExplainer(classifier, s.batchRows(), s.methodOptions());
+    // The table keeps patch relevance only: no pixel view (a second autograd pass per batch).
+    ImageExplainer explainer = new ImageExplainer(classifier, s.batchRows(), s.methodOptions()).withoutPixelView();
     List<String> names = inputs.stream().map(ImageInput::name).toList();
     List<Row> out = new ArrayList<>(n * s.methods().size());
     for (String method : s.methods()) {
       long m0 = System.nanoTime();
-      Method m = Method.parse(method);
-      List<RowResult<ImageExplanation>> results = PartitionRunner.inBatches(budget, lengths, names,
-          batch -> explainer.explain(batch.stream().map(inputs::get).toList(), m, target), null);
+      List<? extends RowResult<?>> results = method.equals(ExplainSettings.FORWARD)
+          ? PartitionRunner.inBatches(budget, lengths, names, batch -> Arrays.asList(explainer.logits(
+              batch.stream().map(k -> inputs.get(k).pixels()).toList())), null)
+          : PartitionRunner.inBatches(budget, lengths, names, batch -> explainer.explain(
+              batch.stream().map(inputs::get).toList(), Method.parse(method), target), null);
       metrics.methodNanos.get(method).add(System.nanoTime() - m0);
       int v = 0;
       for (int i = 0; i < n; i++) {
         String id = images.id(i);
         Integer label = images.label(i);
         RowError bad = images.error(i);
-        RowResult<ImageExplanation> result = bad == null ? results.get(v++) : new RowResult.Failed<>(bad);
-        if (result instanceof RowResult.Done<ImageExplanation> done) {
-          out.add(ImageTable.ok(id, label, done.value(), images.width(i), images.height(i), s.runId()));
+        RowResult<?> result = bad == null ? ExplainPartition.finiteLogits(results.get(v++)) : new RowResult.Failed<>(bad);
+        if (result instanceof RowResult.Done<?> done) {
+          if (done.value() instanceof ImageExplanation e) {
+            out.add(ImageTable.ok(id, label, e, images.width(i), images.height(i), s.runId()));
+          } else {
+            float[] logits = (float[]) done.value();
+            int predicted = ExplainPartition.argmax(logits);
+            out.add(ImageTable.forward(id, label, classifier.modelId(), logits, predicted,
+                classifier.config().labels().get(predicted), images.width(i), images.height(i), s.runId()));
+          }
         } else {
-          RowError e = ((RowResult.Failed<ImageExplanation>) result).error();
+          RowError e = ((RowResult.Failed<?>) result).error();
           // A failure inside the model names the image too (decoding errors already do).
           RowError named = bad == null ? new RowError(e.status(), id + ": " + e.message()) : e;
           out.add(ImageTable.error(id, label, named, classifier.modelId(), images.width(i), images.height(i),

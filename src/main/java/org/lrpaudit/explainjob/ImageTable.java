@@ -60,6 +60,13 @@ public final class ImageTable {
         e.conservationGap(), width, height, runId, e.method());
   }
 
+  /** A forward-only row (method "forward"): logits and prediction, no relevance; width and height as in ok. */
+  static Row forward(String id, Integer label, String modelId, float[] logits, int predicted, String predictedLabel,
+      int width, int height, String runId) {
+    return RowFactory.create(id, label, RelevanceTable.OK, null, modelId, predicted, predictedLabel, null, null, null,
+        ExplanationStruct.floats(logits), null, null, null, width, height, runId, ExplainSettings.FORWARD);
+  }
+
   /** An image that has no explanation: its status and message; width and height where known (else null). */
   static Row error(String id, Integer label, RowError error, String modelId, Integer width, Integer height,
       String runId, String method) {

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Reads and decodes image files (whatever javax.imageio reads: PNG, JPEG, BMP, GIF; the first frame), bounded before
@@ -45,7 +46,9 @@ public final class ImageFiles {
     if (bytes.length == 0) {
       throw new ImageException(ImageException.EMPTY, name + ": the file is empty (0 bytes)");
     }
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    // Not ImageIO.createImageInputStream: with ImageIO's default cache it buffers every image in a temporary file
+    // (created, written, read back and deleted per image), which cost the explain-images job a fifth of its time.
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new ImageException(ImageException.UNDECODABLE, name + ": not an image format lrp-audit reads (PNG, JPEG, "

@@ -46,6 +46,15 @@ public final class JobMetrics implements Serializable {
     return paddedSlots.value() == 0 ? 0 : 1.0 - (double) realSlots.value() / paddedSlots.value();
   }
 
+  /** {@link #computeRowsPerSecond(String, long)} of every method, in the methods' order. */
+  public Map<String, Double> computeRowsPerSecond(long rows) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String method : methodNanos.keySet()) {
+      out.put(method, computeRowsPerSecond(method, rows));
+    }
+    return out;
+  }
+
   /** Rows per second of compute (summed over task threads) for one method; 0 if it did not run. */
   public double computeRowsPerSecond(String method, long rows) {
     long nanos = methodNanos.get(method).value();
