@@ -41,8 +41,9 @@ final class DashboardCommand implements Callable<Integer> {
   @Mixin
   ImageChoiceOptions image = new ImageChoiceOptions();
 
-  @Option(names = "--image-faithfulness", paramLabel = "FILE",
-      description = "evaluate-idx's output (JSON lines): its patch-flipping scores as a table.")
+  @Option(names = "--image-faithfulness", paramLabel = "PATH",
+      description = "an evaluate-images output folder (or its summary.json), or evaluate-idx's JSON lines: the "
+          + "patch- and pixel-flipping scores as a table, method x unit (AUAC, AU-MSE).")
   Path imageFaithfulness;
 
   @Override

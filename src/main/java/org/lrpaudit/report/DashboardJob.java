@@ -34,8 +34,9 @@ public final class DashboardJob {
   }
 
   /**
-   * historyDir null: a page of the image section alone (images must then be given); faithfulness: evaluate-idx's
-   * patch-flipping scores for the image section (null: none).
+   * historyDir null: a page of the image section alone (images must then be given); faithfulness: an evaluate-images
+   * output folder or its summary.json, or evaluate-idx's JSON lines, for the image section's flipping table (null:
+   * none).
    */
   public static Path write(Path historyDir, String auditId, Path outDir, int examples, List<String> exampleIds,
       ImageChoice images, Path faithfulness, Supplier<SparkSession> spark) throws IOException {
@@ -45,7 +46,7 @@ public final class DashboardJob {
           + "(--image-relevance)");
     }
     // Read before Spark starts: a broken faithfulness file is refused at once.
-    List<PatchFlipping.Score> scores = faithfulness == null ? null : PatchFlipping.read(faithfulness);
+    List<FlippingScores.Score> scores = faithfulness == null ? null : FlippingScores.read(faithfulness);
     Dashboard.Inputs page = historyDir == null ? new Dashboard.Inputs(null, List.of(), null, null, List.of(), null)
         : audit(historyDir, auditId, examples, exampleIds, spark);
     if (images != null) {

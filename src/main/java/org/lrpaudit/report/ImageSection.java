@@ -1,12 +1,16 @@
 package org.lrpaudit.report;
 
 import java.awt.image.BufferedImage;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The dashboard's image explanations: per image the original, then each method's patch heatmap side by side (the
  * pictures are PNG data URIs inside the page), with the prediction and the explained logit; then the patch-flipping
- * scores when a faithfulness file was given. Every string from the table is escaped.
+ * and pixel-flipping scores (method x unit) when a faithfulness file was given. Every string from the table is escaped.
  */
 final class ImageSection {
   /** Smallest side of a picture, in CSS pixels; a 4x4 grid gets 32-pixel cells. */
@@ -16,7 +20,7 @@ final class ImageSection {
    * table: where the rows come from (shown on the page); methods: in the order of the panels; scores: null when no
    * faithfulness file was given; note: why there are no images (null when there are).
    */
-  record Inputs(String table, List<String> methods, List<ImageExample> examples, List<PatchFlipping.Score> scores,
+  record Inputs(String table, List<String> methods, List<ImageExample> examples, List<FlippingScores.Score> scores,
       String note) {}
 
   private ImageSection() {}
@@ -86,14 +90,36 @@ final class ImageSection {
         .append("</figcaption></figure>");
   }
 
-  private static void scores(StringBuilder s, List<PatchFlipping.Score> scores) {
-    s.append("<h3>Patch flipping</h3><p class=\"muted\">As <code>evaluate-idx</code> measured "
-        + "them: AUAC, higher is more faithful; AU-MSE, lower is more faithful.</p><table><thead><tr><th>method</th><th>images</th><th>AUAC</th>"
-        + "<th>AU-MSE</th></tr></thead><tbody>");
-    for (PatchFlipping.Score sc : scores) {
-      s.append("<tr><td>").append(Html.text(displayName(sc.method()))).append("</td><td class=\"num\">")
-          .append(sc.images()).append("</td><td class=\"num\">").append(Html.num(sc.auac()))
-          .append("</td><td class=\"num\">").append(Html.num(sc.auMse())).append("</td></tr>");
+  /**
+   * One row per method, one column pair (AUAC, AU-MSE) per unit in the order the units first appear; the image count
+   * goes with each cell's unit, since a unit's images can differ (an image too small for pixel flipping is not one).
+   */
+  private static void scores(StringBuilder s, List<FlippingScores.Score> scores) {
+    Map<String, Map<String, FlippingScores.Score>> byMethod = new LinkedHashMap<>();
+    Set<String> units = new LinkedHashSet<>();
+    for (FlippingScores.Score sc : scores) {
+      byMethod.computeIfAbsent(sc.method(), k -> new LinkedHashMap<>()).put(sc.unit(), sc);
+      units.add(sc.unit());
+    }
+    s.append("<h3>Patch and pixel flipping</h3><p class=\"muted\">Per method and flipped unit: AUAC, higher is more "
+        + "faithful; AU-MSE, lower is more faithful (images evaluated in brackets).</p><table class=\"flipping\">"
+        + "<thead><tr><th>method</th>");
+    for (String u : units) {
+      s.append("<th>").append(Html.text(u)).append(" AUAC</th><th>").append(Html.text(u)).append(" AU-MSE</th>");
+    }
+    s.append("</tr></thead><tbody>");
+    for (Map.Entry<String, Map<String, FlippingScores.Score>> m : byMethod.entrySet()) {
+      s.append("<tr><td>").append(Html.text(displayName(m.getKey()))).append("</td>");
+      for (String u : units) {
+        FlippingScores.Score sc = m.getValue().get(u);
+        if (sc == null) {
+          s.append("<td class=\"muted\" colspan=\"2\">not measured</td>");
+        } else {
+          s.append("<td class=\"num\">").append(Html.num(sc.auac())).append(" (").append(sc.images())
+              .append(")</td><td class=\"num\">").append(Html.num(sc.auMse())).append("</td>");
+        }
+      }
+      s.append("</tr>");
     }
     s.append("</tbody></table>");
   }

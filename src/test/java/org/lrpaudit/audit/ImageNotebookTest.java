@@ -1,6 +1,7 @@
 package org.lrpaudit.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * notebooks/image-explore.ipynb executed with nbconvert: on fixture demo outputs written here (export-json's JSON
- * lines, an error row, evaluate-idx's scores) with the per-class means worked out in this test, and on the real
+ * lines, an error row, evaluate-images' summary.json in both units) with the per-class means worked out in this test, and on the real
  * outputs of jobs/fashion-demo when they exist (skipped with a message otherwise; with
  * LRP_AUDIT_FASHION_DEMO_REQUIRED=true, as .ci/run sets after running the demo, their absence fails).
  */
@@ -74,12 +75,20 @@ class ImageNotebookTest {
     lines.append("{\"id\":\"file:/nowhere/broken.png\",\"status\":\"undecodable_image\",\"error\":\"broken\","
         + "\"run_id\":\"demo\",\"method\":\"gi\"}\n"); // Spark's JSON writer leaves null fields out
     Files.writeString(json.resolve("part-00000-x.json"), lines);
-    Files.writeString(demo.resolve("faithfulness.jsonl"),
-        "{\"method\":\"lrp-ah-ln\",\"images\":3,\"auac\":0.6057,\"au_mse\":64.9,\"activation\":[0.1,0.5,0.9],"
-            + "\"pruning_probability\":[0.9,0.8,0.2],\"pruning_change\":[0,0.1,0.7]}\n"
-            + "{\"method\":\"gi\",\"images\":3,\"auac\":0.5123,\"au_mse\":75.77,\"activation\":[0.1,0.3,0.9],"
-            + "\"pruning_probability\":[0.9,0.6,0.2],\"pruning_change\":[0,0.3,0.7]}\n");
-
+    // evaluate-images' summary.json as the job writes it (pretty-printed), two methods in two units and a third
+    // method no image was evaluated in (areas NaN, written as strings by Jackson; the notebook leaves it out).
+    Path eval = Files.createDirectories(demo.resolve("image-faithfulness"));
+    Files.writeString(eval.resolve("summary.json"), """
+        {
+          "units" : [ "patch", "pixel" ], "steps" : 3, "fractions" : [ 0.0, 0.5, 1.0 ],
+          "methods" : [
+            %s, %s, %s, %s,
+            { "method" : "ig", "unit" : "patch", "ranking" : "patch-relevance", "images" : 0,
+              "skipped" : { "image_too_small" : 3 }, "auac" : "NaN", "au_mse" : "NaN", "aupc" : "NaN", "curves" : { } }
+          ]
+        }
+        """.formatted(summaryEntry("lrp-ah-ln", "patch", 0.6057, 64.9), summaryEntry("gi", "patch", 0.5123, 75.77),
+        summaryEntry("lrp-ah-ln", "pixel", 0.4321, 80.5), summaryEntry("gi", "pixel", 0.3987, 90.125)));
     Notebooks.Executed run = Notebooks.execute(NOTEBOOK, Map.of("LRP_AUDIT_FASHION_DEMO", demo.toString()),
         "image-fixtures", dir);
     assertTrue(run.text().contains("rows: 7, ok rows: 6, images: 3, methods: gi, lrp-ah-ln"), run.text());
@@ -109,22 +118,35 @@ class ImageNotebookTest {
         assertTrue(run.text().contains(expected), expected + " in " + run.text());
       }
     }
-    assertTrue(run.text().contains("lrp-ah-ln: AUAC 0.6057, AU-MSE 64.9000 over 3 images"), run.text());
-    assertTrue(run.text().contains("gi: AUAC 0.5123, AU-MSE 75.7700 over 3 images"), run.text());
-    assertEquals(3, run.images(), "the heatmap grid, the class means and the curves");
+    for (String expected : List.of("lrp-ah-ln (patch flipping): AUAC 0.6057, AU-MSE 64.9000 over 3 images",
+        "gi (patch flipping): AUAC 0.5123, AU-MSE 75.7700 over 3 images",
+        "lrp-ah-ln (pixel flipping): AUAC 0.4321, AU-MSE 80.5000 over 3 images",
+        "gi (pixel flipping): AUAC 0.3987, AU-MSE 90.1250 over 3 images")) {
+      assertTrue(run.text().contains(expected), expected + " in " + run.text());
+    }
+    assertFalse(run.text().contains("ig ("), "a method without evaluated images is left out: " + run.text());
+    assertEquals(3, run.images(), "the heatmap grid, the class means and the curves (both units in one figure)");
+  }
+
+  /** One method and unit of evaluate-images' summary.json, with three-step curves. */
+  private static String summaryEntry(String method, String unit, double auac, double auMse) {
+    return String.format(Locale.ROOT, "{ \"method\" : \"%s\", \"unit\" : \"%s\", \"ranking\" : \"r\", \"images\" : 3, "
+        + "\"skipped\" : { }, \"auac\" : %s, \"au_mse\" : %s, \"aupc\" : 0.5, \"curves\" : { \"activation\" : "
+        + "[ 0.1, 0.5, 0.9 ], \"pruning_probability\" : [ 0.9, 0.8, 0.2 ], \"pruning_change\" : [ 0, 0.1, 0.7 ] } }",
+        method, unit, auac, auMse);
   }
 
   @Test
   void notebookRunsOnTheDemoOutputs() throws Exception {
     String data = System.getenv().getOrDefault("LRP_AUDIT_DATA", "data");
     Path demo = Paths.get(data, "fashion-demo").toAbsolutePath();
-    boolean present = Files.isDirectory(demo.resolve("image-relevance-json"))
-        && Files.isRegularFile(demo.resolve("faithfulness.jsonl"));
+    Path summary = demo.resolve("image-faithfulness").resolve("summary.json");
+    boolean present = Files.isDirectory(demo.resolve("image-relevance-json")) && Files.isRegularFile(summary);
     if (!present) {
       if ("true".equals(System.getenv("LRP_AUDIT_FASHION_DEMO_REQUIRED"))) {
         fail("no image demo outputs in " + demo + ": .ci/run runs jobs/fashion-demo before this test");
       }
-      Assumptions.abort("no image demo outputs in " + demo + " (image-relevance-json/, faithfulness.jsonl): run "
+      Assumptions.abort("no image demo outputs in " + demo + " (image-relevance-json/, image-faithfulness/summary.json): run "
           + "jobs/fashion-demo, or set LRP_AUDIT_DATA to its data folder, to execute the notebook on them");
     }
     Notebooks.nbconvert();
@@ -150,12 +172,18 @@ class ImageNotebookTest {
     assertTrue(run.text().contains("rows: " + rows + ", "), run.text());
     assertTrue(run.text().contains("images: " + ids.size() + ", methods: " + String.join(", ",
         methods.stream().sorted().toList())), run.text());
-    for (String line : Files.readAllLines(demo.resolve("faithfulness.jsonl"))) {
-      JsonNode s = JSON.readTree(line);
-      String expected = String.format(Locale.ROOT, "%s: AUAC %.4f, AU-MSE %.4f over %d images",
-          s.get("method").asText(), s.get("auac").asDouble(), s.get("au_mse").asDouble(), s.get("images").asInt());
+    Set<String> units = new HashSet<>();
+    for (JsonNode s : JSON.readTree(summary.toFile()).get("methods")) {
+      if (s.get("images").asInt() == 0) {
+        continue;
+      }
+      units.add(s.get("unit").asText());
+      String expected = String.format(Locale.ROOT, "%s (%s flipping): AUAC %.4f, AU-MSE %.4f over %d images",
+          s.get("method").asText(), s.get("unit").asText(), s.get("auac").asDouble(), s.get("au_mse").asDouble(),
+          s.get("images").asInt());
       assertTrue(run.text().contains(expected), expected + " in " + run.text());
     }
+    assertEquals(Set.of("patch", "pixel"), units, "the demo measures both units");
     assertEquals(3, run.images(), "the heatmap grid, the class means and the curves");
   }
 }

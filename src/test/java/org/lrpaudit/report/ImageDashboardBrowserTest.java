@@ -104,9 +104,13 @@ class ImageDashboardBrowserTest {
   @Test
   void pageShowsTheTablesRelevanceAndLoadsItsPicturesInChromium() throws Exception {
     Chromium.binary();
-    Path faithfulness = dir.resolve("faithfulness.jsonl");
-    Files.writeString(faithfulness, "{\"method\":\"lrp-ah-ln\",\"images\":4,\"auac\":0.8125,\"au_mse\":0.03}\n"
-        + "{\"method\":\"gi\",\"images\":4,\"auac\":0.6875,\"au_mse\":0.05}\n");
+    // An evaluate-images output folder as the job leaves it (summary.json's methods: one entry per method and unit).
+    Path faithfulness = Files.createDirectories(dir.resolve("image-eval"));
+    Files.writeString(faithfulness.resolve("summary.json"), "{\"units\":[\"patch\",\"pixel\"],\"methods\":["
+        + "{\"method\":\"lrp-ah-ln\",\"unit\":\"patch\",\"images\":4,\"auac\":0.8125,\"au_mse\":0.03,\"aupc\":0.5},"
+        + "{\"method\":\"gi\",\"unit\":\"patch\",\"images\":4,\"auac\":0.6875,\"au_mse\":0.05,\"aupc\":0.5},"
+        + "{\"method\":\"lrp-ah-ln\",\"unit\":\"pixel\",\"images\":4,\"auac\":0.5625,\"au_mse\":0.07,\"aupc\":0.5},"
+        + "{\"method\":\"gi\",\"unit\":\"pixel\",\"images\":4,\"auac\":0.4375,\"au_mse\":0.09,\"aupc\":0.5}]}");
     Path out = Paths.ARTEFACTS;
     Run dash = AuditFixtures.main("dashboard", "--image-relevance", table.toString(), "--image-run-id", "r1",
         "--images", "3", "--image-ids", IDS.get(2) + ",file:/not-in-the-table.png", "--image-faithfulness",
@@ -136,7 +140,8 @@ class ImageDashboardBrowserTest {
             shown.get(i) + " " + METHODS.get(m));
       }
     }
-    assertTrue(html.contains("<td>GI</td><td class=\"num\">4</td><td class=\"num\">0.6875</td>"), "faithfulness");
+    assertTrue(html.contains("<tr><td>GI</td><td class=\"num\">0.6875 (4)</td><td class=\"num\">0.05</td>"
+        + "<td class=\"num\">0.4375 (4)</td><td class=\"num\">0.09</td></tr>"), "faithfulness, method x unit");
     assertFalse(html.contains("broken.png"), "error rows are not shown");
 
     Chromium.Load load = Chromium.load(page);
