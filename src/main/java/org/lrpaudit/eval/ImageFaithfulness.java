@@ -37,6 +37,8 @@ public final class ImageFaithfulness {
   private final ImageClassifier classifier;
   private final ImageExplainer explainer;
   private final int steps;
+  /** Logits of the all-mean image (every pixel value 0), computed once: see {@link #logitsOf}. */
+  private float[] meanImageLogits;
 
   public ImageFaithfulness(ImageClassifier classifier, int batchImages, MethodOptions options, int steps) {
     if (steps < 2) {
@@ -96,7 +98,7 @@ public final class ImageFaithfulness {
         inputs.addAll(perturbed(images.get(i), explained.get(i), u));
       }
     }
-    float[][] logits = explainer.logits(inputs);
+    float[][] logits = logitsOf(inputs);
     List<ImageCurves> out = new ArrayList<>(images.size());
     int at = 0;
     for (int i = 0; i < images.size(); i++) {
@@ -115,6 +117,39 @@ public final class ImageFaithfulness {
       out.add(new ImageCurves(explained.get(i), byUnit));
     }
     return out;
+  }
+
+  /**
+   * The model's logits of the perturbed inputs. The all-mean image starts every activation curve and ends every pruning
+   * curve, the same for every image, method and unit: it runs once per instance, not twice per image, method and unit.
+   */
+  private float[][] logitsOf(List<float[]> inputs) {
+    List<float[]> others = new ArrayList<>(inputs.size());
+    boolean[] mean = new boolean[inputs.size()];
+    for (int i = 0; i < inputs.size(); i++) {
+      mean[i] = allZero(inputs.get(i));
+      if (!mean[i]) {
+        others.add(inputs.get(i));
+      }
+    }
+    if (meanImageLogits == null && others.size() < inputs.size()) {
+      meanImageLogits = explainer.logits(List.of(new float[classifier.grid().pixelValues()]))[0];
+    }
+    float[][] computed = explainer.logits(others);
+    float[][] out = new float[inputs.size()][];
+    for (int i = 0, k = 0; i < inputs.size(); i++) {
+      out[i] = mean[i] ? meanImageLogits : computed[k++];
+    }
+    return out;
+  }
+
+  private static boolean allZero(float[] pixels) {
+    for (float v : pixels) {
+      if (v != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One image's perturbed inputs in one unit: the activation task's steps, then the pruning task's. */
